@@ -1,0 +1,55 @@
+using FastEndpoints;
+using Npgsql;
+using SliceAuth.Infrastructure.Accounts;
+using SliceAuth.Infrastructure.Http;
+using SliceAuth.Infrastructure.Passwords;
+using SliceAuth.Infrastructure.Tokens;
+
+namespace SliceAuth.Features.Login;
+
+public sealed class Endpoint(NpgsqlDataSource database, PasswordHasher hasher, TokenIssuer issuer, TimeProvider time)
+    : Endpoint<Request, TokensResponse>
+{
+    private const int MaxUserAgentLength = 256;
+
+    public override void Configure()
+    {
+        Post(ApiRoutes.Login);
+        AllowAnonymous();
+    }
+
+    public override async Task HandleAsync(Request request, CancellationToken ct)
+    {
+        await using var connection = await database.OpenConnectionAsync(ct);
+        var user = await Data.FindUserAsync(connection, EmailAddress.Normalise(request.Email!));
+        if (user is null)
+        {
+            // An unknown email pays for one hash too, so timing does not tell which emails have accounts.
+            hasher.VerifyAgainstDummy(request.Password!);
+            await RejectAsync();
+            return;
+        }
+
+        var verification = hasher.Verify(request.Password!, user.PasswordHash);
+        if (verification == PasswordVerification.Failed)
+        {
+            await RejectAsync();
+            return;
+        }
+
+        var now = time.GetUtcNow().UtcDateTime;
+        if (verification == PasswordVerification.SucceededNeedsRehash)
+            await Data.UpgradePasswordHashAsync(connection, user.Id, user.PasswordHash, hasher.Hash(request.Password!), now);
+
+        var refreshToken = issuer.CreateRefreshToken();
+        var userAgent = HttpContext.Request.Headers.UserAgent.ToString() is { Length: > 0 } agent
+            ? agent[..Math.Min(agent.Length, MaxUserAgentLength)]
+            : null;
+        var sessionId = await Data.OpenSessionAsync(connection, user.Id, refreshToken.Hash, now, refreshToken.ExpiresAt, userAgent);
+        await Send.OkAsync(TokensResponse.For(HttpContext, issuer, user.Id, user.Email, sessionId, refreshToken, request.UseCookie), ct);
+    }
+
+    // One body for an unknown email and a wrong password alike.
+    private Task RejectAsync() =>
+        Problems.WriteAsync(HttpContext, StatusCodes.Status401Unauthorized, "The email or password is incorrect.");
+}

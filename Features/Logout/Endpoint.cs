@@ -1,0 +1,28 @@
+using FastEndpoints;
+using Npgsql;
+using SliceAuth.Infrastructure.Http;
+using SliceAuth.Infrastructure.Tokens;
+
+namespace SliceAuth.Features.Logout;
+
+public sealed class Endpoint(NpgsqlDataSource database, TimeProvider time) : Endpoint<Request>
+{
+    public override void Configure()
+    {
+        Post(ApiRoutes.Logout);
+        AllowAnonymous();
+    }
+
+    public override async Task HandleAsync(Request request, CancellationToken ct)
+    {
+        var presented = string.IsNullOrEmpty(request.RefreshToken) ? RefreshCookie.Read(HttpContext) : request.RefreshToken;
+        RefreshCookie.Clear(HttpContext);
+        if (presented is null)
+            ThrowError(r => r.RefreshToken!, "A refresh token is required, in the body or in the refresh_token cookie.");
+
+        await using var connection = await database.OpenConnectionAsync(ct);
+        // The same 204 whether or not the token was live: logout cannot be used to probe tokens.
+        await Data.RevokeSessionAsync(connection, TokenIssuer.HashRefreshToken(presented), time.GetUtcNow().UtcDateTime);
+        await Send.NoContentAsync(ct);
+    }
+}

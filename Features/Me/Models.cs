@@ -1,0 +1,3 @@
+namespace SliceAuth.Features.Me;
+
+public sealed record Response(Guid Id, string Email);

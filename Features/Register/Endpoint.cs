@@ -1,0 +1,28 @@
+using FastEndpoints;
+using Npgsql;
+using SliceAuth.Infrastructure.Accounts;
+using SliceAuth.Infrastructure.Http;
+using SliceAuth.Infrastructure.Passwords;
+
+namespace SliceAuth.Features.Register;
+
+public sealed class Endpoint(NpgsqlDataSource database, PasswordHasher hasher) : Endpoint<Request, Response>
+{
+    public override void Configure()
+    {
+        Post(ApiRoutes.Register);
+        AllowAnonymous();
+    }
+
+    public override async Task HandleAsync(Request request, CancellationToken ct)
+    {
+        var passwordHash = hasher.Hash(request.Password!);
+        await using var connection = await database.OpenConnectionAsync(ct);
+        var user = await Data.InsertUserAsync(connection, EmailAddress.Normalise(request.Email!), passwordHash);
+        if (user is null)
+            ThrowError(r => r.Email, "An account with this email already exists.", StatusCodes.Status409Conflict);
+
+        HttpContext.Response.Headers.Location = ApiRoutes.Me;
+        await Send.ResponseAsync(new Response(user.Id, user.Email, user.CreatedAt), StatusCodes.Status201Created, ct);
+    }
+}

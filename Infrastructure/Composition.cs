@@ -1,0 +1,63 @@
+using FastEndpoints;
+using Microsoft.Extensions.Options;
+using SliceAuth.Infrastructure.Database;
+using SliceAuth.Infrastructure.Http;
+using SliceAuth.Infrastructure.Passwords;
+using SliceAuth.Infrastructure.Tokens;
+
+namespace SliceAuth.Infrastructure;
+
+/// <summary>What the slices share, registered once; a new slice needs nothing here.</summary>
+public static class Composition
+{
+    public static WebApplicationBuilder AddSliceAuth(this WebApplicationBuilder builder)
+    {
+        builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = RequestLimits.MaxBodyBytes);
+        builder.AddDatabase();
+
+        var services = builder.Services;
+        services.AddOptions<JwtOptions>().BindConfiguration(JwtOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton<IValidateOptions<JwtOptions>, ValidateJwtOptions>();
+        services.AddOptions<PasswordOptions>().BindConfiguration(PasswordOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton(TimeProvider.System);
+        services.AddSingleton<SigningKeys>();
+        services.AddSingleton<TokenIssuer>();
+        services.AddSingleton<PasswordHasher>();
+        services.AddSingleton<CommonPasswords>();
+        services.AddSingleton<PasswordRules>();
+        services.AddJwtBearerAuthentication();
+        services.AddFastEndpoints();
+        return builder;
+    }
+
+    public static WebApplication UseSliceAuth(this WebApplication app)
+    {
+        app.UseProblems();
+        app.UseRequestLimits();
+        app.UseEmptyBodyAsEmptyObject();
+        app.UseRouting();
+        app.UseAuthentication();
+        app.UseAuthorization();
+        app.UseFastEndpoints(config =>
+        {
+            config.Errors.ResponseBuilder = Problems.Validation;
+            config.Errors.ProducesMetadataType = typeof(Microsoft.AspNetCore.Http.HttpValidationProblemDetails);
+            config.Binding.JsonExceptionTransformer = Problems.JsonFailure;
+        });
+        return app;
+    }
+
+    /// <summary>
+    /// Everything that can fail at start-up fails here, before the API listens: settings, keys, the
+    /// database and its migrations. Also loads what the first requests would otherwise pay for.
+    /// </summary>
+    public static async Task PrepareAsync(this WebApplication app)
+    {
+        _ = app.Services.GetRequiredService<IOptions<JwtOptions>>().Value;
+        _ = app.Services.GetRequiredService<IOptions<PasswordOptions>>().Value;
+        _ = app.Services.GetRequiredService<SigningKeys>();
+        _ = app.Services.GetRequiredService<CommonPasswords>();
+        app.Services.GetRequiredService<PasswordHasher>().Warm();
+        await app.Services.MigrateDatabaseAsync();
+    }
+}

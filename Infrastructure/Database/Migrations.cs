@@ -1,0 +1,50 @@
+using Dapper;
+using FluentMigrator.Runner;
+using FluentMigrator.Runner.Initialization;
+using Npgsql;
+
+namespace SliceAuth.Infrastructure.Database;
+
+public static class Migrations
+{
+    public static IServiceCollection AddMigrations(this IServiceCollection services, string connectionString) =>
+        services
+            .AddFluentMigratorCore()
+            .ConfigureRunner(runner => runner
+                .AddPostgres()
+                .WithGlobalConnectionString(connectionString)
+                .ScanIn(typeof(Migrations).Assembly).For.Migrations())
+            // One transaction for the whole run: a migration that fails leaves the database as it found it.
+            .Configure<RunnerOptions>(options => options.TransactionPerSession = true);
+
+    /// <summary>Applies every pending migration, after checking that the data can take them.</summary>
+    public static async Task MigrateDatabaseAsync(this IServiceProvider services)
+    {
+        await using (var connection = await services.GetRequiredService<NpgsqlDataSource>().OpenConnectionAsync())
+            await RefuseCaseDuplicateEmailsAsync(connection);
+
+        using var scope = services.CreateScope();
+        scope.ServiceProvider.GetRequiredService<IMigrationRunner>().MigrateUp();
+    }
+
+    // The Go service's case-sensitive UNIQUE allowed `A@x.io` beside `a@x.io`; SliceAuth holds them to be
+    // one account and cannot choose which one survives, so the operator decides (README, "Adoption").
+    private static async Task RefuseCaseDuplicateEmailsAsync(NpgsqlConnection connection)
+    {
+        if (!await connection.ExecuteScalarAsync<bool>("select to_regclass('public.users') is not null"))
+            return;
+        var duplicates = (await connection.QueryAsync<string>("""
+            select string_agg(email, ', ' order by email)
+            from users
+            group by lower(email)
+            having count(*) > 1
+            order by 1
+            """)).ToList();
+        if (duplicates.Count > 0)
+            throw new StartupFailure(
+                "Migration stopped, nothing was changed: these users' emails differ only in case, and SliceAuth " +
+                "treats each group as one account. Merge or rename them (README, \"Adopting the Go service's " +
+                $"database\"), then start again: {string.Join("; ", duplicates.Select(d => $"[{d}]"))}");
+    }
+}
+

@@ -1,0 +1,61 @@
+using Microsoft.AspNetCore.Authentication.JwtBearer;
+using Microsoft.Extensions.Options;
+using Microsoft.IdentityModel.JsonWebTokens;
+using Microsoft.IdentityModel.Tokens;
+using SliceAuth.Infrastructure.Http;
+
+namespace SliceAuth.Infrastructure.Tokens;
+
+/// <summary>
+/// JWT bearer validation for the protected slices: what FastEndpoints.Security would set up, written out.
+/// Validation is stateless: it never touches the database.
+/// </summary>
+public static class JwtBearerSetup
+{
+    public static IServiceCollection AddJwtBearerAuthentication(this IServiceCollection services)
+    {
+        services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer();
+        services.AddOptions<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme)
+            .Configure<SigningKeys, IOptions<JwtOptions>>((bearer, keys, jwt) =>
+            {
+                bearer.MapInboundClaims = false;
+                // Internal reasons ("signature key was not found") stay out of WWW-Authenticate.
+                bearer.IncludeErrorDetails = false;
+                bearer.TokenValidationParameters = new TokenValidationParameters
+                {
+                    ValidAlgorithms = [keys.Algorithm],
+                    ValidTypes = [TokenIssuer.AccessTokenType],
+                    ValidIssuer = jwt.Value.Issuer,
+                    ValidAudience = jwt.Value.Audience,
+                    IssuerSigningKeyResolver = (_, _, kid, _) => keys.Resolve(kid),
+                    ValidateIssuerSigningKey = true,
+                    RequireSignedTokens = true,
+                    RequireExpirationTime = true,
+                    ClockSkew = TimeSpan.FromSeconds(30),
+                    NameClaimType = JwtRegisteredClaimNames.Sub,
+                };
+                bearer.Events = new JwtBearerEvents
+                {
+                    OnTokenValidated = context =>
+                    {
+                        if (!Guid.TryParse(context.Principal?.FindFirst(JwtRegisteredClaimNames.Sub)?.Value, out _)
+                            || !Guid.TryParse(context.Principal?.FindFirst(JwtRegisteredClaimNames.Sid)?.Value, out _))
+                            context.Fail("The token names no user or session.");
+                        return Task.CompletedTask;
+                    },
+                    OnChallenge = async context =>
+                    {
+                        context.HandleResponse();
+                        // RFC 6750: error="invalid_token" only when a token was presented and rejected.
+                        context.Response.Headers.WWWAuthenticate = context.AuthenticateFailure is null
+                            ? "Bearer"
+                            : "Bearer error=\"invalid_token\"";
+                        await Problems.WriteAsync(context.HttpContext, StatusCodes.Status401Unauthorized,
+                            context.AuthenticateFailure is null ? "An access token is required." : "The access token is invalid or expired.");
+                    },
+                };
+            });
+        services.AddAuthorization();
+        return services;
+    }
+}
