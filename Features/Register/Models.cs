@@ -21,8 +21,9 @@ public sealed class Validator : Validator<Request>
         RuleFor(r => r.Email).Cascade(CascadeMode.Stop)
             .NotEmpty().WithMessage("Email is required.")
             .Must(email => EmailAddress.IsValid(email!)).WithMessage("Email is not a valid address.");
+        // Not NotEmpty(): a password of spaces is present, and gets the white-space rule's message.
         RuleFor(r => r.Password).Cascade(CascadeMode.Stop)
-            .NotEmpty().WithMessage("Password is required.")
+            .Must(password => !string.IsNullOrEmpty(password)).WithMessage("Password is required.")
             .Custom((password, context) =>
             {
                 foreach (var problem in rules.Check(password!, context.InstanceToValidate.Email))
