@@ -1,6 +1,6 @@
 using FastEndpoints;
-using Microsoft.IdentityModel.JsonWebTokens;
 using SliceAuth.Infrastructure.Http;
+using SliceAuth.Infrastructure.Tokens;
 
 namespace SliceAuth.Features.Me;
 
@@ -9,8 +9,9 @@ public sealed class Endpoint : EndpointWithoutRequest<Response>
 {
     public override void Configure() => Get(ApiRoutes.Me);
 
-    public override Task HandleAsync(CancellationToken ct) =>
-        Send.OkAsync(new Response(
-            Guid.Parse(User.FindFirst(JwtRegisteredClaimNames.Sub)!.Value),
-            User.FindFirst(JwtRegisteredClaimNames.Email)?.Value ?? ""), ct);
+    public override Task HandleAsync(CancellationToken ct)
+    {
+        var caller = Caller.From(User);
+        return Send.OkAsync(new Response(caller.UserId, caller.Email), ct);
+    }
 }

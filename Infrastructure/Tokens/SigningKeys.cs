@@ -4,38 +4,34 @@ using Microsoft.IdentityModel.Tokens;
 
 namespace SliceAuth.Infrastructure.Tokens;
 
-/// <summary>The key that signs access tokens and the keys that verify them, read once at start-up.</summary>
+/// <summary>
+/// The key that signs access tokens and the keys that verify them, read once at start-up. HS256 uses one
+/// shared secret; RS256 and ES256 use PEM keys, each identified by its RFC 7638 thumbprint as `kid`.
+/// </summary>
 public sealed class SigningKeys
 {
     public const int MinHmacKeyBytes = 32;
+    public const int MinRsaKeyBits = 2048;
+
+    public const string InvalidSecretMessage =
+        "Jwt:SigningKey must be base64 (standard or URL-safe) of at least 32 random bytes, e.g. `openssl rand -base64 48`.";
 
     public SigningKeys(IOptions<JwtOptions> options, IHostEnvironment environment, ILogger<SigningKeys> logger)
     {
         var jwt = options.Value;
         Algorithm = jwt.Algorithm;
-        byte[] secret;
-        if (string.IsNullOrWhiteSpace(jwt.SigningKey) && environment.IsDevelopment())
-        {
-            secret = RandomNumberGenerator.GetBytes(64);
-            logger.LogWarning("Jwt:SigningKey is not set: using an ephemeral key, so tokens stop verifying when the API restarts. Set Jwt__SigningKey (openssl rand -base64 48).");
-        }
-        else
-        {
-            secret = DecodeHmacSecret(jwt.SigningKey) ?? throw new OptionsValidationException(
-                JwtOptions.Section, typeof(JwtOptions), [InvalidSecretMessage]);
-        }
-        var key = new SymmetricSecurityKey(secret) { KeyId = string.IsNullOrWhiteSpace(jwt.KeyId) ? null : jwt.KeyId };
-        Signing = new SigningCredentials(key, SecurityAlgorithms.HmacSha256);
-        Verification = [key];
+        var keys = jwt.Algorithm == JwtOptions.HS256
+            ? [HmacKey(jwt, environment, logger)]
+            : AsymmetricKeys(jwt, environment, logger);
+        Verification = keys;
+        Signing = new SigningCredentials(keys[^1], Algorithm);
     }
-
-    public const string InvalidSecretMessage =
-        "Jwt:SigningKey must be base64 (standard or URL-safe) of at least 32 random bytes, e.g. `openssl rand -base64 48`.";
 
     public string Algorithm { get; }
 
     public SigningCredentials Signing { get; }
 
+    /// <summary>Every key a token may be signed with: the signing key and retired keys still published.</summary>
     public IReadOnlyList<SecurityKey> Verification { get; }
 
     /// <summary>
@@ -56,18 +52,133 @@ public sealed class SigningKeys
             ? bytes[..written]
             : null;
     }
+
+    /// <summary>The PEM files that hold the keys, in order: the last one signs.</summary>
+    public static IReadOnlyList<string> KeyFiles(JwtOptions jwt)
+    {
+        if (!string.IsNullOrWhiteSpace(jwt.KeysDirectory))
+            return Directory.Exists(jwt.KeysDirectory)
+                ? Directory.GetFiles(jwt.KeysDirectory, "*.pem").OrderBy(Path.GetFileName, StringComparer.Ordinal).ToList()
+                : [];
+        return string.IsNullOrWhiteSpace(jwt.KeyFile) ? [] : [jwt.KeyFile];
+    }
+
+    /// <summary>Reads one PEM key for the algorithm; the reason it cannot be used when it cannot.</summary>
+    public static (AsymmetricSecurityKey? Key, string? Error) ReadPem(string algorithm, string path)
+    {
+        if (!File.Exists(path))
+            return (null, $"the key file {path} does not exist");
+        var pem = File.ReadAllText(path);
+        try
+        {
+            if (algorithm == JwtOptions.RS256)
+            {
+                var rsa = RSA.Create();
+                rsa.ImportFromPem(pem);
+                return rsa.KeySize < MinRsaKeyBits
+                    ? (null, $"the RSA key in {path} has {rsa.KeySize} bits; RS256 needs at least {MinRsaKeyBits}")
+                    : (WithThumbprint(new RsaSecurityKey(rsa)), null);
+            }
+            var ecdsa = ECDsa.Create();
+            ecdsa.ImportFromPem(pem);
+            return ecdsa.ExportParameters(false).Curve.Oid.FriendlyName is "nistP256" or "ECDSA_P256"
+                ? (WithThumbprint(new ECDsaSecurityKey(ecdsa)), null)
+                : (null, $"the key in {path} is not on the P-256 curve that ES256 needs");
+        }
+        catch (Exception e) when (e is ArgumentException or CryptographicException)
+        {
+            return (null, $"the key file {path} does not hold a PEM {(algorithm == JwtOptions.RS256 ? "RSA" : "EC")} key");
+        }
+    }
+
+    private static SymmetricSecurityKey HmacKey(JwtOptions jwt, IHostEnvironment environment, ILogger logger)
+    {
+        byte[] secret;
+        if (string.IsNullOrWhiteSpace(jwt.SigningKey) && environment.IsDevelopment())
+        {
+            secret = RandomNumberGenerator.GetBytes(64);
+            logger.LogWarning("Jwt:SigningKey is not set: using an ephemeral key, so tokens stop verifying when the API restarts. Set Jwt__SigningKey (openssl rand -base64 48).");
+        }
+        else
+        {
+            secret = DecodeHmacSecret(jwt.SigningKey) ?? throw new StartupFailure(InvalidSecretMessage);
+        }
+        return new SymmetricSecurityKey(secret) { KeyId = string.IsNullOrWhiteSpace(jwt.KeyId) ? null : jwt.KeyId };
+    }
+
+    private static List<SecurityKey> AsymmetricKeys(JwtOptions jwt, IHostEnvironment environment, ILogger logger)
+    {
+        var files = KeyFiles(jwt);
+        if (files.Count == 0 && environment.IsDevelopment() && string.IsNullOrWhiteSpace(jwt.KeyFile) && string.IsNullOrWhiteSpace(jwt.KeysDirectory))
+        {
+            logger.LogWarning("Jwt:KeyFile is not set: using an ephemeral {Algorithm} key, so tokens stop verifying when the API restarts.", jwt.Algorithm);
+            return [jwt.Algorithm == JwtOptions.RS256
+                ? WithThumbprint(new RsaSecurityKey(RSA.Create(MinRsaKeyBits)))
+                : WithThumbprint(new ECDsaSecurityKey(ECDsa.Create(ECCurve.NamedCurves.nistP256)))];
+        }
+        var keys = new List<SecurityKey>();
+        foreach (var file in files)
+        {
+            var (key, error) = ReadPem(jwt.Algorithm, file);
+            keys.Add(key ?? throw new StartupFailure($"Jwt:KeyFile: {error}."));
+        }
+        if (keys.Count == 0)
+            throw new StartupFailure($"Jwt:KeyFile: {jwt.Algorithm} needs a PEM private key: set Jwt__KeyFile, or Jwt__KeysDirectory to a folder of *.pem keys.");
+        if (!keys[^1].IsSigningKey())
+            throw new StartupFailure($"Jwt:KeyFile: the signing key {files[^1]} is a public key; it must be a private key.");
+        return keys;
+    }
+
+    private static AsymmetricSecurityKey WithThumbprint(AsymmetricSecurityKey key)
+    {
+        var jwk = key is RsaSecurityKey rsa
+            ? JsonWebKeyConverter.ConvertFromRSASecurityKey(rsa)
+            : JsonWebKeyConverter.ConvertFromECDsaSecurityKey((ECDsaSecurityKey)key);
+        key.KeyId = Base64UrlEncoder.Encode(jwk.ComputeJwkThumbprint());
+        return key;
+    }
 }
 
-/// <summary>Fails the start outside Development when the signing key cannot be used.</summary>
+internal static class SecurityKeyExtensions
+{
+    /// <summary>Whether the key holds its private part, i.e. can sign.</summary>
+    public static bool IsSigningKey(this SecurityKey key)
+    {
+        try
+        {
+            return key switch
+            {
+                RsaSecurityKey { Rsa: { } rsa } => rsa.ExportParameters(true).D is not null,
+                ECDsaSecurityKey { ECDsa: { } ec } => ec.ExportParameters(true).D is not null,
+                _ => true,
+            };
+        }
+        catch (CryptographicException)
+        {
+            return false;
+        }
+    }
+}
+
+/// <summary>Fails the start, naming the setting, when the configured keys cannot be used.</summary>
 public sealed class ValidateJwtOptions(IHostEnvironment environment) : IValidateOptions<JwtOptions>
 {
     public ValidateOptionsResult Validate(string? name, JwtOptions options)
     {
-        if (options.Algorithm == JwtOptions.HS256 && SigningKeys.DecodeHmacSecret(options.SigningKey) is null
-            && !(environment.IsDevelopment() && string.IsNullOrWhiteSpace(options.SigningKey)))
-            return ValidateOptionsResult.Fail(SigningKeys.InvalidSecretMessage);
-        if (options.Algorithm != JwtOptions.HS256)
-            return ValidateOptionsResult.Fail($"Jwt:Algorithm {options.Algorithm} is not supported yet: use HS256.");
-        return ValidateOptionsResult.Success;
+        if (options.Algorithm == JwtOptions.HS256)
+            return SigningKeys.DecodeHmacSecret(options.SigningKey) is not null
+                   || environment.IsDevelopment() && string.IsNullOrWhiteSpace(options.SigningKey)
+                ? ValidateOptionsResult.Success
+                : ValidateOptionsResult.Fail(SigningKeys.InvalidSecretMessage);
+
+        var files = SigningKeys.KeyFiles(options);
+        if (files.Count == 0)
+            return environment.IsDevelopment() && string.IsNullOrWhiteSpace(options.KeyFile) && string.IsNullOrWhiteSpace(options.KeysDirectory)
+                ? ValidateOptionsResult.Success
+                : ValidateOptionsResult.Fail($"Jwt:KeyFile: {options.Algorithm} needs a PEM private key: set Jwt__KeyFile, or Jwt__KeysDirectory to a folder of *.pem keys.");
+        var errors = files.Select(f => SigningKeys.ReadPem(options.Algorithm, f).Error).OfType<string>().ToList();
+        return errors.Count == 0
+            ? ValidateOptionsResult.Success
+            : ValidateOptionsResult.Fail(errors.Select(e => $"Jwt:KeyFile: {e}."));
     }
 }
