@@ -1,4 +1,5 @@
 using FastEndpoints;
+using FastEndpoints.Swagger;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using SliceAuth.Infrastructure.Database;
@@ -27,7 +28,19 @@ public static class Composition
         services.AddSingleton<CommonPasswords>();
         services.AddSingleton<PasswordRules>();
         services.AddJwtBearerAuthentication();
+        services.AddRateLimits();
+        services.AddDatabaseHealth();
         services.AddFastEndpoints();
+        services.SwaggerDocument(document =>
+        {
+            document.ShortSchemaNames = false;
+            document.DocumentSettings = settings =>
+            {
+                settings.DocumentName = "v1";
+                settings.Title = "SliceAuth";
+                settings.Version = "v1";
+            };
+        });
         return builder;
     }
 
@@ -39,12 +52,15 @@ public static class Composition
         app.UseRouting();
         app.UseAuthentication();
         app.UseAuthorization();
+        app.UseRateLimiter();
+        app.MapDatabaseHealth();
         app.UseFastEndpoints(config =>
         {
             config.Errors.ResponseBuilder = Problems.Validation;
             config.Errors.ProducesMetadataType = typeof(Microsoft.AspNetCore.Http.HttpValidationProblemDetails);
             config.Binding.JsonExceptionTransformer = Problems.JsonFailure;
         });
+        app.UseSwaggerGen();
         return app;
     }
 

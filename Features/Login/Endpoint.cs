@@ -7,7 +7,8 @@ using SliceAuth.Infrastructure.Tokens;
 
 namespace SliceAuth.Features.Login;
 
-public sealed class Endpoint(NpgsqlDataSource database, PasswordHasher hasher, TokenIssuer issuer, TimeProvider time)
+public sealed class Endpoint(
+    NpgsqlDataSource database, PasswordHasher hasher, TokenIssuer issuer, LoginAttemptsPerEmail attempts, TimeProvider time)
     : Endpoint<Request, TokensResponse>
 {
     private const int MaxUserAgentLength = 256;
@@ -16,12 +17,20 @@ public sealed class Endpoint(NpgsqlDataSource database, PasswordHasher hasher, T
     {
         Post(ApiRoutes.Login);
         AllowAnonymous();
+        Options(endpoint => endpoint.RequireRateLimiting(RateLimits.LoginPolicy));
     }
 
     public override async Task HandleAsync(Request request, CancellationToken ct)
     {
+        var email = EmailAddress.Normalise(request.Email!);
+        if (attempts.TryAttempt(email) is { } retryAfter)
+        {
+            await RateLimits.RejectAsync(HttpContext, retryAfter);
+            return;
+        }
+
         await using var connection = await database.OpenConnectionAsync(ct);
-        var user = await Data.FindUserAsync(connection, EmailAddress.Normalise(request.Email!));
+        var user = await Data.FindUserAsync(connection, email);
         if (user is null)
         {
             // An unknown email pays for one hash too, so timing does not tell which emails have accounts.
@@ -46,7 +55,7 @@ public sealed class Endpoint(NpgsqlDataSource database, PasswordHasher hasher, T
             ? agent[..Math.Min(agent.Length, MaxUserAgentLength)]
             : null;
         var sessionId = await Data.OpenSessionAsync(connection, user.Id, refreshToken.Hash, now, refreshToken.ExpiresAt, userAgent);
-        await Send.OkAsync(TokensResponse.For(HttpContext, issuer, user.Id, user.Email, sessionId, refreshToken, request.UseCookie), ct);
+        await Send.OkAsync(TokensResponse.For(HttpContext, issuer, user.Id, user.Email, sessionId, refreshToken, request.UseCookie == true), ct);
     }
 
     // One body for an unknown email and a wrong password alike.

@@ -13,6 +13,7 @@ public sealed class Endpoint(NpgsqlDataSource database, TokenIssuer issuer, IOpt
     {
         Post(ApiRoutes.Refresh);
         AllowAnonymous();
+        Options(endpoint => endpoint.RequireRateLimiting(RateLimits.RefreshPolicy));
     }
 
     public override async Task HandleAsync(Request request, CancellationToken ct)
@@ -37,6 +38,6 @@ public sealed class Endpoint(NpgsqlDataSource database, TokenIssuer issuer, IOpt
             return;
         }
 
-        await Send.OkAsync(TokensResponse.For(HttpContext, issuer, issued.UserId, issued.Email, issued.SessionId, next, request.UseCookie), ct);
+        await Send.OkAsync(TokensResponse.For(HttpContext, issuer, issued.UserId, issued.Email, issued.SessionId, next, request.UseCookie == true), ct);
     }
 }

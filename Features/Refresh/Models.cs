@@ -10,7 +10,7 @@ public sealed class Request
 
     /// <summary>`?useCookie=true`: the new refresh token goes into the HttpOnly cookie instead of the body.</summary>
     [QueryParam]
-    public bool UseCookie { get; set; }
+    public bool? UseCookie { get; set; }
 }
 
 public sealed class Validator : Validator<Request>

@@ -12,6 +12,7 @@ public sealed class Endpoint(NpgsqlDataSource database, PasswordHasher hasher) :
     {
         Post(ApiRoutes.Register);
         AllowAnonymous();
+        Options(endpoint => endpoint.RequireRateLimiting(RateLimits.RegisterPolicy));
     }
 
     public override async Task HandleAsync(Request request, CancellationToken ct)
