@@ -28,6 +28,9 @@ public static class Composition
         services.AddSingleton<CommonPasswords>();
         services.AddSingleton<PasswordRules>();
         services.AddJwtBearerAuthentication();
+        services.AddOptions<CleanupOptions>().BindConfiguration(CleanupOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton<ExpiredTokenCleanup>();
+        services.AddHostedService(provider => provider.GetRequiredService<ExpiredTokenCleanup>());
         services.AddRateLimits();
         services.AddDatabaseHealth();
         services.AddFastEndpoints();

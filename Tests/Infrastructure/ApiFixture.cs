@@ -1,9 +1,7 @@
-using System.Net.Http.Json;
 using System.Text.Json;
 using Alba;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.DependencyInjection;
-using Npgsql;
 
 namespace SliceAuth.Tests.Infrastructure;
 
@@ -38,6 +36,8 @@ public class ApiFixture : IAsyncLifetime
             ["Passwords:Argon2MemoryKiB"] = "64",
             ["Passwords:Argon2Iterations"] = "1",
             ["RateLimits:Enabled"] = "false",
+            // Tests that need the clean-up run it themselves.
+            ["Cleanup:Enabled"] = "false",
         };
         foreach (var (key, value) in Settings)
             settings[key] = value;
@@ -93,26 +93,9 @@ public class ApiFixture : IAsyncLifetime
         return (email, id, await LoginAsync(email));
     }
 
-    public async Task<T?> ScalarAsync<T>(string sql, params object[] parameters)
-    {
-        await using var connection = new NpgsqlConnection(ConnectionString);
-        await connection.OpenAsync();
-        await using var command = new NpgsqlCommand(sql, connection);
-        foreach (var parameter in parameters)
-            command.Parameters.AddWithValue(parameter);
-        var value = await command.ExecuteScalarAsync();
-        return value is null or DBNull ? default : (T)value;
-    }
+    public Task<T?> ScalarAsync<T>(string sql, params object[] parameters) => Sql.ScalarAsync<T>(ConnectionString, sql, parameters);
 
-    public async Task<int> ExecuteAsync(string sql, params object[] parameters)
-    {
-        await using var connection = new NpgsqlConnection(ConnectionString);
-        await connection.OpenAsync();
-        await using var command = new NpgsqlCommand(sql, connection);
-        foreach (var parameter in parameters)
-            command.Parameters.AddWithValue(parameter);
-        return await command.ExecuteNonQueryAsync();
-    }
+    public Task<int> ExecuteAsync(string sql, params object[] parameters) => Sql.ExecuteAsync(ConnectionString, sql, parameters);
 }
 
 public sealed record Tokens(string TokenType, string AccessToken, int ExpiresIn, string? RefreshToken);
