@@ -87,7 +87,6 @@ internal static class Data
                 from refresh_tokens t
                 where t.token_hash = @tokenHash
                   and t.retired_at is not null
-                  and t.expires_at > @now
                   and s.id = t.session_id
                   and s.revoked_at is null
                 returning s.id

@@ -12,11 +12,17 @@ namespace SliceAuth.Infrastructure.Tokens;
 /// </summary>
 public static class JwtBearerSetup
 {
+    private static readonly TimeSpan ClockSkew = TimeSpan.FromSeconds(30);
+
+    private static bool IsWithinLifetime(DateTime? notBefore, DateTime? expires, DateTime now) =>
+        expires is { } exp && now < exp.ToUniversalTime() + ClockSkew
+        && (notBefore is not { } nbf || now >= nbf.ToUniversalTime() - ClockSkew);
+
     public static IServiceCollection AddJwtBearerAuthentication(this IServiceCollection services)
     {
         services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer();
         services.AddOptions<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme)
-            .Configure<SigningKeys, IOptions<JwtOptions>>((bearer, keys, jwt) =>
+            .Configure<SigningKeys, IOptions<JwtOptions>, TimeProvider>((bearer, keys, jwt, time) =>
             {
                 bearer.MapInboundClaims = false;
                 // Internal reasons ("signature key was not found") stay out of WWW-Authenticate.
@@ -31,7 +37,9 @@ public static class JwtBearerSetup
                     ValidateIssuerSigningKey = true,
                     RequireSignedTokens = true,
                     RequireExpirationTime = true,
-                    ClockSkew = TimeSpan.FromSeconds(30),
+                    ClockSkew = ClockSkew,
+                    // The API's clock, not the library's: the same TimeProvider that stamped iat and exp.
+                    LifetimeValidator = (notBefore, expires, _, _) => IsWithinLifetime(notBefore, expires, time.GetUtcNow().UtcDateTime),
                     NameClaimType = JwtRegisteredClaimNames.Sub,
                 };
                 bearer.Events = new JwtBearerEvents

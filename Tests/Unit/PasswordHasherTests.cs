@@ -1,0 +1,114 @@
+using System.Text.RegularExpressions;
+using Microsoft.Extensions.Options;
+using SliceAuth.Infrastructure.Passwords;
+
+namespace SliceAuth.Tests.Unit;
+
+public sealed class PasswordHasherTests
+{
+    private const string Password = "correct horse battery staple";
+
+    private static PasswordHasher Hasher(int memoryKiB = 64, int iterations = 1, int parallelism = 1) =>
+        new(Options.Create(new PasswordOptions
+        {
+            Argon2MemoryKiB = memoryKiB,
+            Argon2Iterations = iterations,
+            Argon2Parallelism = parallelism,
+        }));
+
+    [Fact]
+    public void a_new_hash_is_an_argon2id_phc_string_with_the_configured_parameters_and_a_fresh_salt()
+    {
+        var hasher = Hasher(memoryKiB: 96, iterations: 2);
+
+        var first = hasher.Hash(Password);
+        var second = hasher.Hash(Password);
+
+        var phc = Regex.Match(first, @"^\$argon2id\$v=19\$m=96,t=2,p=1\$(?<salt>[A-Za-z0-9+/]+)\$(?<hash>[A-Za-z0-9+/]+)$");
+        Assert.True(phc.Success, first);
+        Assert.True(FromUnpaddedBase64(phc.Groups["salt"].Value).Length >= 16, "a salt of at least 128 bits");
+        Assert.True(FromUnpaddedBase64(phc.Groups["hash"].Value).Length >= 32, "a hash of at least 256 bits");
+        Assert.NotEqual(first, second);
+        Assert.DoesNotContain(Password, first);
+    }
+
+    [Fact]
+    public void the_right_password_verifies_and_a_wrong_one_fails()
+    {
+        var hasher = Hasher();
+        var hash = hasher.Hash(Password);
+
+        Assert.Equal(PasswordVerification.Succeeded, hasher.Verify(Password, hash));
+        Assert.Equal(PasswordVerification.Failed, hasher.Verify(Password + "!", hash));
+        Assert.Equal(PasswordVerification.Failed, hasher.Verify(Password.ToUpperInvariant(), hash));
+        Assert.Equal(PasswordVerification.Failed, hasher.Verify("", hash));
+    }
+
+    [Theory]
+    [InlineData("$2a$")]
+    [InlineData("$2b$")]
+    [InlineData("$2y$")]
+    public void a_correct_bcrypt_hash_verifies_and_needs_a_rehash_to_argon2id(string prefix)
+    {
+        var hash = prefix + BCrypt.Net.BCrypt.HashPassword(Password, 4)[4..];
+
+        Assert.Equal(PasswordVerification.SucceededNeedsRehash, Hasher().Verify(Password, hash));
+        Assert.Equal(PasswordVerification.Failed, Hasher().Verify("wrong password here", hash));
+    }
+
+    [Theory]
+    [InlineData(64, 1, 1, 128, 1, 1)]
+    [InlineData(64, 1, 1, 64, 2, 1)]
+    [InlineData(64, 1, 1, 64, 1, 2)]
+    public void an_argon2id_hash_weaker_than_configured_needs_a_rehash(int m, int t, int p, int configuredM, int configuredT, int configuredP)
+    {
+        var weaker = Hasher(m, t, p).Hash(Password);
+
+        var hasher = Hasher(configuredM, configuredT, configuredP);
+
+        Assert.Equal(PasswordVerification.SucceededNeedsRehash, hasher.Verify(Password, weaker));
+        Assert.Equal(PasswordVerification.Failed, hasher.Verify("wrong password here", weaker));
+    }
+
+    [Fact]
+    public void an_argon2id_hash_at_the_configured_parameters_needs_no_rehash()
+    {
+        var hasher = Hasher(memoryKiB: 128, iterations: 2, parallelism: 2);
+
+        Assert.Equal(PasswordVerification.Succeeded, hasher.Verify(Password, Hasher(128, 2, 2).Hash(Password)));
+    }
+
+    [Fact]
+    public void bcrypt_can_be_selected_for_new_hashes()
+    {
+        var hasher = new PasswordHasher(Options.Create(new PasswordOptions { Algorithm = PasswordAlgorithm.Bcrypt, BcryptCost = 4 }));
+
+        var hash = hasher.Hash(Password);
+
+        Assert.Matches(@"^\$2[aby]\$04\$[./A-Za-z0-9]{53}$", hash);
+        Assert.True(BCrypt.Net.BCrypt.Verify(Password, hash));
+        Assert.Equal(PasswordVerification.Succeeded, hasher.Verify(Password, hash));
+    }
+
+    [Theory]
+    [InlineData("")]
+    [InlineData("garbage")]
+    [InlineData("correct horse battery staple")]
+    [InlineData("$argon2id$")]
+    [InlineData("$argon2id$v=19$m=64,t=1,p=1$")]
+    [InlineData("$argon2id$v=19$m=64,t=1,p=1$!!!!$!!!!")]
+    [InlineData("$argon2id$v=19$m=64,t=1,p=1$c2FsdHNhbHRzYWx0c2FsdA$")]
+    [InlineData("$argon2id$v=19$m=x,t=y,p=z$c2FsdHNhbHRzYWx0c2FsdA$aGFzaGhhc2hoYXNoaGFzaGhhc2hoYXNoaGFzaGhhc2g")]
+    [InlineData("$2a$04$")]
+    [InlineData("$2a$04$!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!")]
+    [InlineData("$2a$xx$abcdefghijklmnopqrstuuabcdefghijklmnopqrstuvwxyz01234")]
+    [InlineData("$2a$99$abcdefghijklmnopqrstuuabcdefghijklmnopqrstuvwxyz01234")]
+    [InlineData("$2x$04$abcdefghijklmnopqrstuuabcdefghijklmnopqrstuvwxyz01234")]
+    public void a_garbage_stored_hash_fails_verification_without_throwing(string stored)
+    {
+        Assert.Equal(PasswordVerification.Failed, Hasher().Verify(Password, stored));
+    }
+
+    private static byte[] FromUnpaddedBase64(string value) =>
+        Convert.FromBase64String(value.PadRight(value.Length + (4 - value.Length % 4) % 4, '='));
+}
