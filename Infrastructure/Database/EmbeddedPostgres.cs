@@ -16,10 +16,12 @@ public sealed class EmbeddedPostgres : IDisposable
     private const int Port = 5432;
     private readonly string _binDirectory;
     private readonly bool _runAsPostgresUser;
+    private readonly bool _durable;
     private bool _stopped;
 
-    private EmbeddedPostgres(string dataDirectory, string binDirectory, bool runAsPostgresUser)
+    private EmbeddedPostgres(string dataDirectory, string binDirectory, bool runAsPostgresUser, bool durable)
     {
+        _durable = durable;
         DataDirectory = dataDirectory;
         _binDirectory = binDirectory;
         _runAsPostgresUser = runAsPostgresUser;
@@ -54,7 +56,7 @@ public sealed class EmbeddedPostgres : IDisposable
             dataDirectory = Path.Combine("/tmp", $"sliceauth-{hash}");
         }
 
-        var cluster = new EmbeddedPostgres(dataDirectory, binDirectory, asRoot);
+        var cluster = new EmbeddedPostgres(dataDirectory, binDirectory, asRoot, durable);
         cluster.InitialiseIfNew();
         cluster.StartServer(durable);
         return cluster;
@@ -79,6 +81,13 @@ public sealed class EmbeddedPostgres : IDisposable
             return;
         _stopped = true;
         Run("pg_ctl", "-D", DataDirectory, "-m", "fast", "-w", "stop");
+    }
+
+    /// <summary>Starts a stopped cluster again, with the settings it started with.</summary>
+    public void Restart()
+    {
+        StartServer(_durable);
+        _stopped = false;
     }
 
     public void Dispose() => Stop();

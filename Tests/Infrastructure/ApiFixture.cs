@@ -25,7 +25,7 @@ public class ApiFixture : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        ConnectionString = await TestPostgres.CreateDatabaseAsync();
+        ConnectionString = await CreateDatabaseAsync();
         await BeforeHostStartsAsync();
         var settings = new Dictionary<string, string?>
         {
@@ -57,8 +57,12 @@ public class ApiFixture : IAsyncLifetime
     public async Task DisposeAsync()
     {
         await Host.DisposeAsync();
-        await TestPostgres.DropDatabaseAsync(ConnectionString);
+        await DropDatabaseAsync();
     }
+
+    protected virtual Task<string> CreateDatabaseAsync() => TestPostgres.CreateDatabaseAsync();
+
+    protected virtual Task DropDatabaseAsync() => TestPostgres.DropDatabaseAsync(ConnectionString);
 
     public static string UniqueEmail(string prefix = "user") => $"{prefix}-{Guid.NewGuid():N}@example.com";
 
