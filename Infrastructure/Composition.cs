@@ -5,6 +5,7 @@ using Microsoft.Extensions.Options;
 using SliceAuth.Infrastructure.Database;
 using SliceAuth.Infrastructure.Http;
 using SliceAuth.Infrastructure.Passwords;
+using SliceAuth.Infrastructure.Telemetry;
 using SliceAuth.Infrastructure.Tokens;
 
 namespace SliceAuth.Infrastructure;
@@ -31,6 +32,7 @@ public static class Composition
         services.AddOptions<CleanupOptions>().BindConfiguration(CleanupOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<ExpiredTokenCleanup>();
         services.AddHostedService(provider => provider.GetRequiredService<ExpiredTokenCleanup>());
+        services.AddTelemetry();
         services.AddRateLimits();
         services.AddDatabaseHealth();
         services.AddFastEndpoints();
@@ -57,6 +59,7 @@ public static class Composition
         app.UseAuthorization();
         app.UseRateLimiter();
         app.MapDatabaseHealth();
+        app.MapTelemetry();
         app.UseFastEndpoints(config =>
         {
             config.Errors.ResponseBuilder = Problems.Validation;

@@ -3,6 +3,7 @@ using Npgsql;
 using SliceAuth.Infrastructure.Database;
 using SliceAuth.Infrastructure.Http;
 using SliceAuth.Infrastructure.Passwords;
+using SliceAuth.Infrastructure.Telemetry;
 using SliceAuth.Infrastructure.Tokens;
 
 namespace SliceAuth.Features.ChangePassword;
@@ -11,7 +12,13 @@ namespace SliceAuth.Features.ChangePassword;
 /// A new password, and every session of the user revoked with it, in one transaction: a refresh racing
 /// the change either finishes before it (and its session is then revoked) or sees the revocation.
 /// </summary>
-public sealed class Endpoint(NpgsqlDataSource database, PasswordHasher hasher, PasswordRules rules, TimeProvider time)
+public sealed class Endpoint(
+    NpgsqlDataSource database,
+    PasswordHasher hasher,
+    PasswordRules rules,
+    AuthMetrics metrics,
+    TimeProvider time,
+    ILogger<Endpoint> logger)
     : Endpoint<Request>
 {
     public override void Configure() => Post(ApiRoutes.ChangePassword);
@@ -36,8 +43,10 @@ public sealed class Endpoint(NpgsqlDataSource database, PasswordHasher hasher, P
 
         var now = time.GetUtcNow().UtcDateTime;
         await Data.SetPasswordHashAsync(connection, transaction, caller.UserId, hasher.Hash(request.NewPassword!), now);
-        await SessionRevocation.RevokeAllAsync(connection, caller.UserId, now, transaction);
+        var revoked = await SessionRevocation.RevokeAllAsync(connection, caller.UserId, now, transaction);
         await transaction.CommitAsync(ct);
+        metrics.SessionsRevoked(revoked, "password_change");
+        logger.LogInformation("Password changed for user {UserId}; {Sessions} sessions revoked", caller.UserId, revoked);
         await Send.NoContentAsync(ct);
     }
 }

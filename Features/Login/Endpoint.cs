@@ -3,12 +3,19 @@ using Npgsql;
 using SliceAuth.Infrastructure.Accounts;
 using SliceAuth.Infrastructure.Http;
 using SliceAuth.Infrastructure.Passwords;
+using SliceAuth.Infrastructure.Telemetry;
 using SliceAuth.Infrastructure.Tokens;
 
 namespace SliceAuth.Features.Login;
 
 public sealed class Endpoint(
-    NpgsqlDataSource database, PasswordHasher hasher, TokenIssuer issuer, LoginAttemptsPerEmail attempts, TimeProvider time)
+    NpgsqlDataSource database,
+    PasswordHasher hasher,
+    TokenIssuer issuer,
+    LoginAttemptsPerEmail attempts,
+    AuthMetrics metrics,
+    TimeProvider time,
+    ILogger<Endpoint> logger)
     : Endpoint<Request, TokensResponse>
 {
     private const int MaxUserAgentLength = 256;
@@ -25,6 +32,7 @@ public sealed class Endpoint(
         var email = EmailAddress.Normalise(request.Email!);
         if (attempts.TryAttempt(email) is { } retryAfter)
         {
+            metrics.LoggedIn("rate_limited");
             await RateLimits.RejectAsync(HttpContext, retryAfter);
             return;
         }
@@ -35,14 +43,14 @@ public sealed class Endpoint(
         {
             // An unknown email pays for one hash too, so timing does not tell which emails have accounts.
             hasher.VerifyAgainstDummy(request.Password!);
-            await RejectAsync();
+            await RejectAsync(email);
             return;
         }
 
         var verification = hasher.Verify(request.Password!, user.PasswordHash);
         if (verification == PasswordVerification.Failed)
         {
-            await RejectAsync();
+            await RejectAsync(email);
             return;
         }
 
@@ -55,10 +63,15 @@ public sealed class Endpoint(
             ? agent[..Math.Min(agent.Length, MaxUserAgentLength)]
             : null;
         var sessionId = await Data.OpenSessionAsync(connection, user.Id, refreshToken.Hash, now, refreshToken.ExpiresAt, userAgent);
+        metrics.LoggedIn("success");
         await Send.OkAsync(TokensResponse.For(HttpContext, issuer, user.Id, user.Email, sessionId, refreshToken, request.UseCookie == true), ct);
     }
 
     // One body for an unknown email and a wrong password alike.
-    private Task RejectAsync() =>
-        Problems.WriteAsync(HttpContext, StatusCodes.Status401Unauthorized, "The email or password is incorrect.");
+    private Task RejectAsync(string email)
+    {
+        metrics.LoggedIn("failure");
+        logger.LogWarning("Login failed for {Email}", email);
+        return Problems.WriteAsync(HttpContext, StatusCodes.Status401Unauthorized, "The email or password is incorrect.");
+    }
 }

@@ -1,11 +1,12 @@
 using FastEndpoints;
 using Npgsql;
 using SliceAuth.Infrastructure.Http;
+using SliceAuth.Infrastructure.Telemetry;
 using SliceAuth.Infrastructure.Tokens;
 
 namespace SliceAuth.Features.Logout;
 
-public sealed class Endpoint(NpgsqlDataSource database, TimeProvider time) : Endpoint<Request>
+public sealed class Endpoint(NpgsqlDataSource database, AuthMetrics metrics, TimeProvider time) : Endpoint<Request>
 {
     public override void Configure()
     {
@@ -22,7 +23,8 @@ public sealed class Endpoint(NpgsqlDataSource database, TimeProvider time) : End
 
         await using var connection = await database.OpenConnectionAsync(ct);
         // The same 204 whether or not the token was live: logout cannot be used to probe tokens.
-        await Data.RevokeSessionAsync(connection, TokenIssuer.HashRefreshToken(presented), time.GetUtcNow().UtcDateTime);
+        var revoked = await Data.RevokeSessionAsync(connection, TokenIssuer.HashRefreshToken(presented), time.GetUtcNow().UtcDateTime);
+        metrics.SessionsRevoked(revoked, "logout");
         await Send.NoContentAsync(ct);
     }
 }

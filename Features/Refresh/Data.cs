@@ -79,8 +79,8 @@ internal static class Data
     /// A retired token presented after the grace window was stolen or replayed: the whole family goes.
     /// Revoking the session row is what refresh checks; the tokens are marked too, for the record.
     /// </summary>
-    public static Task<int> RevokeReusedFamilyAsync(NpgsqlConnection connection, byte[] tokenHash, DateTime now) =>
-        connection.ExecuteAsync("""
+    public static Task<Guid?> RevokeReusedFamilyAsync(NpgsqlConnection connection, byte[] tokenHash, DateTime now) =>
+        connection.ExecuteScalarAsync<Guid?>("""
             with family as (
                 update sessions s
                 set revoked_at = @now
@@ -90,9 +90,24 @@ internal static class Data
                   and s.id = t.session_id
                   and s.revoked_at is null
                 returning s.id
+            ), tokens as (
+                update refresh_tokens
+                set revoked_at = @now
+                where session_id in (select id from family) and revoked_at is null
             )
-            update refresh_tokens
-            set revoked_at = @now
-            where session_id in (select id from family) and revoked_at is null
+            select id from family
+            """, new { tokenHash, now });
+
+    /// <summary>Why a token that neither rotated nor got a sibling was refused: for metrics only.</summary>
+    public static Task<string?> RejectionReasonAsync(NpgsqlConnection connection, byte[] tokenHash, DateTime now) =>
+        connection.ExecuteScalarAsync<string?>("""
+            select case
+                     when t.revoked_at is not null or s.revoked_at is not null then 'revoked'
+                     when t.expires_at <= @now then 'expired'
+                     else 'retired'
+                   end
+            from refresh_tokens t
+            join sessions s on s.id = t.session_id
+            where t.token_hash = @tokenHash
             """, new { tokenHash, now });
 }

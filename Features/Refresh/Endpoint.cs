@@ -2,11 +2,18 @@ using FastEndpoints;
 using Microsoft.Extensions.Options;
 using Npgsql;
 using SliceAuth.Infrastructure.Http;
+using SliceAuth.Infrastructure.Telemetry;
 using SliceAuth.Infrastructure.Tokens;
 
 namespace SliceAuth.Features.Refresh;
 
-public sealed class Endpoint(NpgsqlDataSource database, TokenIssuer issuer, IOptions<JwtOptions> options, TimeProvider time)
+public sealed class Endpoint(
+    NpgsqlDataSource database,
+    TokenIssuer issuer,
+    IOptions<JwtOptions> options,
+    AuthMetrics metrics,
+    TimeProvider time,
+    ILogger<Endpoint> logger)
     : Endpoint<Request, TokensResponse>
 {
     public override void Configure()
@@ -29,14 +36,30 @@ public sealed class Endpoint(NpgsqlDataSource database, TokenIssuer issuer, IOpt
         await using var connection = await database.OpenConnectionAsync(ct);
 
         var issued = await Data.RotateAsync(connection, tokenHash, next.Hash, now, next.ExpiresAt);
+        var outcome = "rotated";
         if (issued is null && grace > TimeSpan.Zero)
+        {
             issued = await Data.IssueSiblingAsync(connection, tokenHash, next.Hash, now, next.ExpiresAt, now - grace);
+            outcome = "grace";
+        }
         if (issued is null)
         {
-            await Data.RevokeReusedFamilyAsync(connection, tokenHash, now);
+            if (await Data.RevokeReusedFamilyAsync(connection, tokenHash, now) is { } sessionId)
+            {
+                outcome = "reuse_detected";
+                metrics.SessionsRevoked(1, outcome);
+                logger.LogWarning("Refresh token reuse detected: session {SessionId} revoked", sessionId);
+            }
+            else
+            {
+                outcome = await Data.RejectionReasonAsync(connection, tokenHash, now) ?? "unknown";
+            }
+            metrics.Refreshed(outcome);
             await Problems.WriteAsync(HttpContext, StatusCodes.Status401Unauthorized, "The refresh token is invalid, expired or revoked.");
             return;
         }
+
+        metrics.Refreshed(outcome);
 
         await Send.OkAsync(TokensResponse.For(HttpContext, issuer, issued.UserId, issued.Email, issued.SessionId, next, request.UseCookie == true), ct);
     }

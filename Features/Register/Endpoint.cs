@@ -3,10 +3,11 @@ using Npgsql;
 using SliceAuth.Infrastructure.Accounts;
 using SliceAuth.Infrastructure.Http;
 using SliceAuth.Infrastructure.Passwords;
+using SliceAuth.Infrastructure.Telemetry;
 
 namespace SliceAuth.Features.Register;
 
-public sealed class Endpoint(NpgsqlDataSource database, PasswordHasher hasher) : Endpoint<Request, Response>
+public sealed class Endpoint(NpgsqlDataSource database, PasswordHasher hasher, AuthMetrics metrics) : Endpoint<Request, Response>
 {
     public override void Configure()
     {
@@ -23,6 +24,7 @@ public sealed class Endpoint(NpgsqlDataSource database, PasswordHasher hasher) :
         if (user is null)
             ThrowError(r => r.Email, "An account with this email already exists.", StatusCodes.Status409Conflict);
 
+        metrics.Registered();
         HttpContext.Response.Headers.Location = ApiRoutes.Me;
         await Send.ResponseAsync(new Response(user.Id, user.Email, user.CreatedAt), StatusCodes.Status201Created, ct);
     }

@@ -1,6 +1,7 @@
 using FastEndpoints;
 using Npgsql;
 using SliceAuth.Infrastructure.Http;
+using SliceAuth.Infrastructure.Telemetry;
 using SliceAuth.Infrastructure.Tokens;
 
 namespace SliceAuth.Features.RevokeSession;
@@ -9,7 +10,7 @@ namespace SliceAuth.Features.RevokeSession;
 /// Ends one of the caller's sessions, the current one included. An unknown id, a malformed one and
 /// another user's session all answer 404, so ids cannot be probed.
 /// </summary>
-public sealed class Endpoint(NpgsqlDataSource database, TimeProvider time) : EndpointWithoutRequest
+public sealed class Endpoint(NpgsqlDataSource database, AuthMetrics metrics, TimeProvider time) : EndpointWithoutRequest
 {
     public override void Configure() => Delete(ApiRoutes.Session);
 
@@ -20,6 +21,7 @@ public sealed class Endpoint(NpgsqlDataSource database, TimeProvider time) : End
             await using var connection = await database.OpenConnectionAsync(ct);
             if (await Data.RevokeAsync(connection, Caller.From(User).UserId, sessionId, time.GetUtcNow().UtcDateTime) > 0)
             {
+                metrics.SessionsRevoked(1, "deleted_by_user");
                 await Send.NoContentAsync(ct);
                 return;
             }

@@ -3,6 +3,7 @@ using System.Text;
 using System.Text.RegularExpressions;
 using Isopoh.Cryptography.Argon2;
 using Microsoft.Extensions.Options;
+using SliceAuth.Infrastructure.Telemetry;
 
 namespace SliceAuth.Infrastructure.Passwords;
 
@@ -21,31 +22,38 @@ public sealed partial class PasswordHasher
     private const int HashBytes = 32;
     private readonly PasswordOptions _options;
     private readonly Lazy<string> _dummyHash;
+    private readonly AuthMetrics? _metrics;
 
-    public PasswordHasher(IOptions<PasswordOptions> options)
+    public PasswordHasher(IOptions<PasswordOptions> options, AuthMetrics? metrics = null)
     {
         _options = options.Value;
+        _metrics = metrics;
         _dummyHash = new Lazy<string>(() => Hash(Convert.ToBase64String(RandomNumberGenerator.GetBytes(24))));
     }
 
-    public string Hash(string password) => _options.Algorithm == PasswordAlgorithm.Bcrypt
-        ? BCrypt.Net.BCrypt.HashPassword(password, _options.BcryptCost)
-        : Argon2.Hash(new Argon2Config
-        {
-            Type = Argon2Type.HybridAddressing,
-            Version = Argon2Version.Nineteen,
-            MemoryCost = _options.Argon2MemoryKiB,
-            TimeCost = _options.Argon2Iterations,
-            Lanes = _options.Argon2Parallelism,
-            Threads = _options.Argon2Parallelism,
-            Password = Encoding.UTF8.GetBytes(password),
-            Salt = RandomNumberGenerator.GetBytes(SaltBytes),
-            HashLength = HashBytes,
-        });
+    public string Hash(string password)
+    {
+        using var timer = _metrics?.TimeHash(_options.Algorithm == PasswordAlgorithm.Bcrypt ? "bcrypt" : "argon2id", "hash");
+        return _options.Algorithm == PasswordAlgorithm.Bcrypt
+            ? BCrypt.Net.BCrypt.HashPassword(password, _options.BcryptCost)
+            : Argon2.Hash(new Argon2Config
+            {
+                Type = Argon2Type.HybridAddressing,
+                Version = Argon2Version.Nineteen,
+                MemoryCost = _options.Argon2MemoryKiB,
+                TimeCost = _options.Argon2Iterations,
+                Lanes = _options.Argon2Parallelism,
+                Threads = _options.Argon2Parallelism,
+                Password = Encoding.UTF8.GetBytes(password),
+                Salt = RandomNumberGenerator.GetBytes(SaltBytes),
+                HashLength = HashBytes,
+            });
+    }
 
     public PasswordVerification Verify(string password, string storedHash)
     {
         bool correct;
+        using var timer = _metrics?.TimeHash(IsBcrypt(storedHash) ? "bcrypt" : "argon2id", "verify");
         try
         {
             correct = IsBcrypt(storedHash)

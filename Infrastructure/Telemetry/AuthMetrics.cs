@@ -1,0 +1,57 @@
+using System.Diagnostics;
+using System.Diagnostics.Metrics;
+
+namespace SliceAuth.Infrastructure.Telemetry;
+
+/// <summary>
+/// The API's own instruments, exported with ASP.NET Core's and Npgsql's at /metrics. Tags are closed
+/// sets of words: never an email, a token or an id.
+/// </summary>
+public sealed class AuthMetrics
+{
+    public const string MeterName = "SliceAuth";
+
+    private readonly Counter<long> _registrations;
+    private readonly Counter<long> _logins;
+    private readonly Counter<long> _refreshes;
+    private readonly Counter<long> _sessionsRevoked;
+    private readonly Histogram<double> _hashDuration;
+
+    public AuthMetrics(IMeterFactory meters)
+    {
+        var meter = meters.Create(MeterName);
+        _registrations = meter.CreateCounter<long>("sliceauth.registrations", description: "Accounts created.");
+        _logins = meter.CreateCounter<long>("sliceauth.logins", description: "Login attempts by outcome.");
+        _refreshes = meter.CreateCounter<long>("sliceauth.refreshes", description: "Refresh attempts by outcome.");
+        _sessionsRevoked = meter.CreateCounter<long>("sliceauth.sessions.revoked", description: "Sessions revoked, by reason.");
+        _hashDuration = meter.CreateHistogram<double>("sliceauth.password_hash.duration", unit: "s",
+            description: "Time to hash or verify a password.");
+    }
+
+    public void Registered() => _registrations.Add(1);
+
+    /// <param name="outcome">success, failure or rate_limited.</param>
+    public void LoggedIn(string outcome) => _logins.Add(1, new KeyValuePair<string, object?>("outcome", outcome));
+
+    /// <param name="outcome">rotated, grace, reuse_detected, expired, revoked or unknown.</param>
+    public void Refreshed(string outcome) => _refreshes.Add(1, new KeyValuePair<string, object?>("outcome", outcome));
+
+    /// <param name="reason">logout, logout_all, password_change, reuse_detected or deleted_by_user.</param>
+    public void SessionsRevoked(int count, string reason)
+    {
+        if (count > 0)
+            _sessionsRevoked.Add(count, new KeyValuePair<string, object?>("reason", reason));
+    }
+
+    /// <summary>Times a hash or verification: `using (metrics.TimeHash("argon2id", "verify")) ...`.</summary>
+    public HashTimer TimeHash(string algorithm, string operation) => new(_hashDuration, algorithm, operation);
+
+    public readonly struct HashTimer(Histogram<double> histogram, string algorithm, string operation) : IDisposable
+    {
+        private readonly long _started = Stopwatch.GetTimestamp();
+
+        public void Dispose() => histogram.Record(Stopwatch.GetElapsedTime(_started).TotalSeconds,
+            new KeyValuePair<string, object?>("algorithm", algorithm),
+            new KeyValuePair<string, object?>("operation", operation));
+    }
+}
