@@ -11,8 +11,8 @@ namespace SliceAuth.Migrations;
 public sealed class HashExistingRefreshTokens : Migration
 {
     public override void Up() => Execute.Sql("""
-        INSERT INTO sessions (id, user_id, created_at, last_used_at, expires_at, revoked_at)
-        SELECT id, user_id, now(), now(), expires_at, revoked_at
+        INSERT INTO sessions (id, user_id, created_at, revoked_at)
+        SELECT id, user_id, now(), revoked_at
         FROM refresh_tokens
         WHERE session_id IS NULL;
 

@@ -32,8 +32,8 @@ internal static class Data
         DateTime expiresAt, string? userAgent) =>
         connection.ExecuteScalarAsync<Guid>("""
             with session as (
-                insert into sessions (user_id, created_at, last_used_at, expires_at, user_agent)
-                values (@userId, @now, @now, @expiresAt, @userAgent)
+                insert into sessions (user_id, created_at, user_agent)
+                values (@userId, @now, @userAgent)
                 returning id
             )
             insert into refresh_tokens (user_id, session_id, token_hash, created_at, expires_at)

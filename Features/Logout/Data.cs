@@ -5,21 +5,27 @@ namespace SliceAuth.Features.Logout;
 
 internal static class Data
 {
-    /// <summary>Ends the presented token's whole session; an unknown or revoked token changes nothing.</summary>
+    /// <summary>
+    /// Ends the presented token's whole session; an unknown or revoked token changes nothing. Tokens
+    /// first, then the session, as every revocation does (see SessionRevocation).
+    /// </summary>
     public static Task<int> RevokeSessionAsync(NpgsqlConnection connection, byte[] tokenHash, DateTime now) =>
         connection.ExecuteScalarAsync<int>("""
+            update refresh_tokens
+            set revoked_at = @now
+            where id in (
+                select id from refresh_tokens
+                where session_id = (select session_id from refresh_tokens where token_hash = @tokenHash)
+                  and revoked_at is null
+                order by id
+                for no key update);
+
             with session as (
-                update sessions s
+                update sessions
                 set revoked_at = @now
-                from refresh_tokens t
-                where t.token_hash = @tokenHash
-                  and s.id = t.session_id
-                  and s.revoked_at is null
-                returning s.id
-            ), tokens as (
-                update refresh_tokens
-                set revoked_at = @now
-                where session_id in (select id from session) and revoked_at is null
+                where id = (select session_id from refresh_tokens where token_hash = @tokenHash)
+                  and revoked_at is null
+                returning id
             )
             select count(*)::int from session
             """, new { tokenHash, now });

@@ -16,6 +16,7 @@ internal static class Data
     /// Retires the presented token and issues its successor, in one statement. The update takes the
     /// token's row lock and re-checks `retired_at is null` after waiting for it, so of two concurrent
     /// refreshes of one token exactly one rotates; the other gets null and falls to the grace rule.
+    /// That row lock is the only lock a refresh waits for: it writes no session row.
     /// </summary>
     public static Task<Rotated?> RotateAsync(NpgsqlConnection connection, byte[] tokenHash, byte[] nextHash, DateTime now, DateTime expiresAt) =>
         connection.QuerySingleOrDefaultAsync<Rotated>("""
@@ -32,12 +33,6 @@ internal static class Data
                 insert into refresh_tokens (user_id, session_id, token_hash, created_at, expires_at)
                 select user_id, session_id, @nextHash, @now, @expiresAt
                 from retired
-                returning session_id
-            ), session as (
-                update sessions s
-                set last_used_at = @now, expires_at = @expiresAt
-                from successor
-                where s.id = successor.session_id
             )
             select r.session_id as SessionId, r.user_id as UserId, u.email as Email
             from retired r
@@ -63,12 +58,6 @@ internal static class Data
                 insert into refresh_tokens (user_id, session_id, token_hash, created_at, expires_at)
                 select user_id, session_id, @nextHash, @now, @expiresAt
                 from presented
-                returning session_id
-            ), session as (
-                update sessions s
-                set last_used_at = @now, expires_at = greatest(s.expires_at, @expiresAt)
-                from sibling
-                where s.id = sibling.session_id
             )
             select p.session_id as SessionId, p.user_id as UserId, u.email as Email
             from presented p
@@ -77,23 +66,26 @@ internal static class Data
 
     /// <summary>
     /// A retired token presented after the grace window was stolen or replayed: the whole family goes.
-    /// Revoking the session row is what refresh checks; the tokens are marked too, for the record.
+    /// Tokens first, then the session, as every revocation does (see SessionRevocation). Returns the
+    /// session revoked, or null when the token was not a retired one of a live session.
     /// </summary>
     public static Task<Guid?> RevokeReusedFamilyAsync(NpgsqlConnection connection, byte[] tokenHash, DateTime now) =>
         connection.ExecuteScalarAsync<Guid?>("""
+            update refresh_tokens
+            set revoked_at = @now
+            where id in (
+                select id from refresh_tokens
+                where session_id = (select session_id from refresh_tokens where token_hash = @tokenHash and retired_at is not null)
+                  and revoked_at is null
+                order by id
+                for no key update);
+
             with family as (
-                update sessions s
+                update sessions
                 set revoked_at = @now
-                from refresh_tokens t
-                where t.token_hash = @tokenHash
-                  and t.retired_at is not null
-                  and s.id = t.session_id
-                  and s.revoked_at is null
-                returning s.id
-            ), tokens as (
-                update refresh_tokens
-                set revoked_at = @now
-                where session_id in (select id from family) and revoked_at is null
+                where id = (select session_id from refresh_tokens where token_hash = @tokenHash and retired_at is not null)
+                  and revoked_at is null
+                returning id
             )
             select id from family
             """, new { tokenHash, now });

@@ -60,8 +60,9 @@ public sealed class ExpiredTokenCleanup(
             deleted = await connection.ExecuteAsync("""
                 delete from sessions
                 where id in (
-                    select id from sessions
-                    where expires_at < @cutoff or revoked_at < @cutoff
+                    select s.id from sessions s
+                    where s.revoked_at < @cutoff
+                       or not exists (select 1 from refresh_tokens t where t.session_id = s.id and t.expires_at >= @cutoff)
                     limit @batch)
                 """, new { cutoff, batch });
             sessions += deleted;

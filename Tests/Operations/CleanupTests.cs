@@ -12,7 +12,6 @@ public sealed class CleanupTests(ApiFixture api) : IClassFixture<ApiFixture>
         var (_, userId, _) = await api.NewSessionAsync();
         var live = await api.ScalarAsync<Guid>("select id from sessions where user_id = $1", userId);
         await api.LoginAsync(await api.ScalarAsync<string>("select email from users where id = $1", userId) ?? "");
-        await api.ExecuteAsync("update sessions set expires_at = now() - interval '2 days' where user_id = $1 and id <> $2", userId, live);
         await api.ExecuteAsync("update refresh_tokens set expires_at = now() - interval '2 days' where user_id = $1 and session_id <> $2", userId, live);
         var (_, otherUser, _) = await api.NewSessionAsync();
         await api.ExecuteAsync("update sessions set revoked_at = now() - interval '3 days' where user_id = $1", otherUser);

@@ -1,4 +1,3 @@
-using Alba;
 using SliceAuth.Infrastructure.Database;
 using SliceAuth.Tests.Infrastructure;
 

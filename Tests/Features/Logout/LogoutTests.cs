@@ -1,4 +1,3 @@
-using Alba;
 using SliceAuth.Tests.Features.Refresh;
 using SliceAuth.Tests.Infrastructure;
 

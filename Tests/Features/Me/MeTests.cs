@@ -3,7 +3,6 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using Alba;
 using SliceAuth.Tests.Infrastructure;
 
 namespace SliceAuth.Tests.Features.Me;
@@ -197,23 +196,23 @@ public sealed class MeTests(ApiFixture api) : IClassFixture<ApiFixture>
         switch (kind)
         {
             case "tampered_payload":
-            {
-                var real = (await api.NewSessionAsync()).Tokens.AccessToken.Split('.');
-                var claims = JsonNode.Parse(Base64Url.DecodeFromChars(real[1]))!.AsObject();
-                claims["sub"] = Guid.NewGuid().ToString();
-                claims["email"] = "attacker@example.com";
-                return $"{real[0]}.{Encode(claims)}.{real[2]}";
-            }
+                {
+                    var real = (await api.NewSessionAsync()).Tokens.AccessToken.Split('.');
+                    var claims = JsonNode.Parse(Base64Url.DecodeFromChars(real[1]))!.AsObject();
+                    claims["sub"] = Guid.NewGuid().ToString();
+                    claims["email"] = "attacker@example.com";
+                    return $"{real[0]}.{Encode(claims)}.{real[2]}";
+                }
             case "truncated_signature":
-            {
-                var real = (await api.NewSessionAsync()).Tokens.AccessToken;
-                return real[..^6];
-            }
+                {
+                    var real = (await api.NewSessionAsync()).Tokens.AccessToken;
+                    return real[..^6];
+                }
             case "signature_removed":
-            {
-                var real = (await api.NewSessionAsync()).Tokens.AccessToken;
-                return real[..real.LastIndexOf('.')];
-            }
+                {
+                    var real = (await api.NewSessionAsync()).Tokens.AccessToken;
+                    return real[..real.LastIndexOf('.')];
+                }
             case "garbage":
                 return "garbage";
             case "three_garbage_segments":
@@ -236,11 +235,11 @@ public sealed class MeTests(ApiFixture api) : IClassFixture<ApiFixture>
                 sign = Hmac(HMACSHA512.HashData);
                 break;
             case "hs256_with_another_key":
-            {
-                var otherKey = RandomNumberGenerator.GetBytes(SigningKey.Length);
-                sign = data => HMACSHA256.HashData(otherKey, data);
-                break;
-            }
+                {
+                    var otherKey = RandomNumberGenerator.GetBytes(SigningKey.Length);
+                    sign = data => HMACSHA256.HashData(otherKey, data);
+                    break;
+                }
             case "typ_jwt":
                 header["typ"] = "JWT";
                 break;

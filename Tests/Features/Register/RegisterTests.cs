@@ -1,5 +1,4 @@
 using System.Text;
-using Alba;
 using SliceAuth.Tests.Infrastructure;
 
 namespace SliceAuth.Tests.Features.Register;
