@@ -1,5 +1,4 @@
 using FastEndpoints;
-using FastEndpoints.Swagger;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using SliceAuth.Infrastructure.Database;
@@ -33,24 +32,17 @@ public static class Composition
         services.AddSingleton<ExpiredTokenCleanup>();
         services.AddHostedService(provider => provider.GetRequiredService<ExpiredTokenCleanup>());
         services.AddTelemetry();
+        services.AddTrustedProxies(builder.Configuration);
         services.AddRateLimits();
         services.AddDatabaseHealth();
         services.AddFastEndpoints();
-        services.SwaggerDocument(document =>
-        {
-            document.ShortSchemaNames = false;
-            document.DocumentSettings = settings =>
-            {
-                settings.DocumentName = "v1";
-                settings.Title = "SliceAuth";
-                settings.Version = "v1";
-            };
-        });
+        services.AddOpenApiDocument();
         return builder;
     }
 
     public static WebApplication UseSliceAuth(this WebApplication app)
     {
+        app.UseTrustedProxies();
         app.UseProblems();
         app.UseRequestLimits();
         app.UseEmptyBodyAsEmptyObject();
@@ -66,7 +58,7 @@ public static class Composition
             config.Errors.ProducesMetadataType = typeof(Microsoft.AspNetCore.Http.HttpValidationProblemDetails);
             config.Binding.JsonExceptionTransformer = Problems.JsonFailure;
         });
-        app.UseSwaggerGen();
+        app.UseOpenApiDocument();
         return app;
     }
 

@@ -21,7 +21,11 @@ public sealed class Endpoint(
     ILogger<Endpoint> logger)
     : Endpoint<Request>
 {
-    public override void Configure() => Post(ApiRoutes.ChangePassword);
+    public override void Configure()
+    {
+        Post(ApiRoutes.ChangePassword);
+        Description(endpoint => endpoint.ProducesProblems(StatusCodes.Status401Unauthorized, StatusCodes.Status413PayloadTooLarge, StatusCodes.Status415UnsupportedMediaType));
+    }
 
     public override async Task HandleAsync(Request request, CancellationToken ct)
     {

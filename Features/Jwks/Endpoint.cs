@@ -17,6 +17,7 @@ public sealed class Endpoint(SigningKeys keys) : EndpointWithoutRequest<Response
     {
         Get(ApiRoutes.Jwks);
         AllowAnonymous();
+        Description(endpoint => endpoint.ProducesProblems());
     }
 
     public override Task HandleAsync(CancellationToken ct)

@@ -25,6 +25,7 @@ public sealed class Endpoint(
         Post(ApiRoutes.Login);
         AllowAnonymous();
         Options(endpoint => endpoint.RequireRateLimiting(RateLimits.LoginPolicy));
+        Description(endpoint => endpoint.ProducesProblems(StatusCodes.Status401Unauthorized, StatusCodes.Status413PayloadTooLarge, StatusCodes.Status415UnsupportedMediaType, StatusCodes.Status429TooManyRequests));
     }
 
     public override async Task HandleAsync(Request request, CancellationToken ct)

@@ -12,6 +12,7 @@ public sealed class Endpoint(NpgsqlDataSource database, AuthMetrics metrics, Tim
     {
         Post(ApiRoutes.Logout);
         AllowAnonymous();
+        Description(endpoint => endpoint.ProducesProblems(StatusCodes.Status413PayloadTooLarge, StatusCodes.Status415UnsupportedMediaType));
     }
 
     public override async Task HandleAsync(Request request, CancellationToken ct)

@@ -10,7 +10,11 @@ namespace SliceAuth.Features.LogoutAll;
 /// <summary>Ends every session of the caller. Access tokens already issued live out their 15 minutes.</summary>
 public sealed class Endpoint(NpgsqlDataSource database, AuthMetrics metrics, TimeProvider time) : EndpointWithoutRequest
 {
-    public override void Configure() => Post(ApiRoutes.LogoutAll);
+    public override void Configure()
+    {
+        Post(ApiRoutes.LogoutAll);
+        Description(endpoint => endpoint.ProducesProblems(StatusCodes.Status401Unauthorized));
+    }
 
     public override async Task HandleAsync(CancellationToken ct)
     {

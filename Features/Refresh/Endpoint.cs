@@ -21,6 +21,7 @@ public sealed class Endpoint(
         Post(ApiRoutes.Refresh);
         AllowAnonymous();
         Options(endpoint => endpoint.RequireRateLimiting(RateLimits.RefreshPolicy));
+        Description(endpoint => endpoint.ProducesProblems(StatusCodes.Status401Unauthorized, StatusCodes.Status413PayloadTooLarge, StatusCodes.Status415UnsupportedMediaType, StatusCodes.Status429TooManyRequests));
     }
 
     public override async Task HandleAsync(Request request, CancellationToken ct)

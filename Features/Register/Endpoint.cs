@@ -14,6 +14,7 @@ public sealed class Endpoint(NpgsqlDataSource database, PasswordHasher hasher, A
         Post(ApiRoutes.Register);
         AllowAnonymous();
         Options(endpoint => endpoint.RequireRateLimiting(RateLimits.RegisterPolicy));
+        Description(endpoint => endpoint.ProducesProblems(StatusCodes.Status409Conflict, StatusCodes.Status413PayloadTooLarge, StatusCodes.Status415UnsupportedMediaType, StatusCodes.Status429TooManyRequests));
     }
 
     public override async Task HandleAsync(Request request, CancellationToken ct)

@@ -12,7 +12,11 @@ namespace SliceAuth.Features.RevokeSession;
 /// </summary>
 public sealed class Endpoint(NpgsqlDataSource database, AuthMetrics metrics, TimeProvider time) : EndpointWithoutRequest
 {
-    public override void Configure() => Delete(ApiRoutes.Session);
+    public override void Configure()
+    {
+        Delete(ApiRoutes.Session);
+        Description(endpoint => endpoint.ProducesProblems(StatusCodes.Status401Unauthorized, StatusCodes.Status404NotFound));
+    }
 
     public override async Task HandleAsync(CancellationToken ct)
     {

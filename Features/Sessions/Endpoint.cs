@@ -8,7 +8,11 @@ namespace SliceAuth.Features.Sessions;
 /// <summary>The caller's live logins, newest first; `current` marks the one this access token belongs to.</summary>
 public sealed class Endpoint(NpgsqlDataSource database, TimeProvider time) : EndpointWithoutRequest<IReadOnlyList<Session>>
 {
-    public override void Configure() => Get(ApiRoutes.Sessions);
+    public override void Configure()
+    {
+        Get(ApiRoutes.Sessions);
+        Description(endpoint => endpoint.ProducesProblems(StatusCodes.Status401Unauthorized));
+    }
 
     public override async Task HandleAsync(CancellationToken ct)
     {

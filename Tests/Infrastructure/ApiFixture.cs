@@ -47,9 +47,16 @@ public class ApiFixture : IAsyncLifetime
             builder.UseEnvironment("Testing");
             foreach (var (key, value) in settings)
                 builder.UseSetting(key, value);
-            builder.ConfigureServices(services => services.AddSingleton<TimeProvider>(Clock));
+            builder.ConfigureServices(services =>
+            {
+                services.AddSingleton<TimeProvider>(Clock);
+                ConfigureServices(services);
+            });
         });
     }
+
+    /// <summary>A hook to add or replace services of the API.</summary>
+    protected virtual void ConfigureServices(IServiceCollection services) { }
 
     /// <summary>A hook to prepare the database before the API migrates it (adoption tests).</summary>
     protected virtual Task BeforeHostStartsAsync() => Task.CompletedTask;

@@ -56,6 +56,12 @@ public sealed class HealthAndOpenApiTests(ApiFixture api) : IClassFixture<ApiFix
                      ("/auth/sessions/{id}", "delete"), ("/.well-known/jwks.json", "get"),
                  })
             Assert.True(paths.GetProperty(path).TryGetProperty(method, out _), $"{method} {path} is not documented");
+        var loginResponses = paths.GetProperty("/auth/login").GetProperty("post").GetProperty("responses");
+        foreach (var status in new[] { "200", "400", "401", "429", "503" })
+            Assert.True(loginResponses.TryGetProperty(status, out _), $"login does not document {status}");
+        Assert.True(loginResponses.GetProperty("401").GetProperty("content").TryGetProperty("application/problem+json", out _));
+        Assert.True(paths.GetProperty("/auth/register").GetProperty("post").GetProperty("responses").TryGetProperty("409", out _));
+        Assert.True(paths.GetProperty("/auth/sessions/{id}").GetProperty("delete").GetProperty("responses").TryGetProperty("404", out _));
         var schemes = document.GetProperty("components").GetProperty("securitySchemes");
         Assert.Contains(schemes.EnumerateObject(), s => s.Value.GetProperty("scheme").GetString() == "Bearer");
     }

@@ -1,0 +1,115 @@
+using System.Collections.Concurrent;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using SliceAuth.Tests.Infrastructure;
+
+namespace SliceAuth.Tests.Operations;
+
+/// <summary>Every log line the API writes, kept for inspection.</summary>
+public sealed class CapturedLogs : ILoggerProvider
+{
+    public ConcurrentQueue<string> Lines { get; } = new();
+
+    public ILogger CreateLogger(string categoryName) => new Logger(this, categoryName);
+
+    public void Dispose() { }
+
+    private sealed class Logger(CapturedLogs sink, string category) : ILogger
+    {
+        public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
+
+        public bool IsEnabled(LogLevel logLevel) => true;
+
+        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
+        {
+            var structured = state is IEnumerable<KeyValuePair<string, object?>> values
+                ? string.Join(" ", values.Select(v => $"{v.Key}={v.Value}"))
+                : "";
+            sink.Lines.Enqueue($"{category} {formatter(state, exception)} {structured} {exception}");
+        }
+    }
+}
+
+public sealed class LoggedApi : ApiFixture
+{
+    public CapturedLogs Logs { get; } = new();
+
+    protected override void ConfigureServices(IServiceCollection services) =>
+        services.AddLogging(logging => logging.AddProvider(Logs).SetMinimumLevel(LogLevel.Trace));
+}
+
+public sealed class ObservabilityTests(LoggedApi api) : IClassFixture<LoggedApi>
+{
+    [Fact]
+    public async Task logs_never_hold_a_password_a_token_or_a_hash()
+    {
+        var (email, userId, tokens) = await api.NewSessionAsync();
+        await api.Host.Scenario(s =>
+        {
+            s.Post.Json(new { email, password = "a wrong password for the log" }).ToUrl("/auth/login");
+            s.StatusCodeShouldBe(401);
+        });
+        var refreshed = (await (await api.Host.Scenario(s => s.Post.Json(new { refreshToken = tokens.RefreshToken }).ToUrl("/auth/refresh")))
+            .ReadAsJsonAsync<Tokens>())!;
+        api.Clock.Advance(TimeSpan.FromSeconds(30));
+        await api.Host.Scenario(s =>
+        {
+            s.Post.Json(new { refreshToken = tokens.RefreshToken }).ToUrl("/auth/refresh");
+            s.StatusCodeShouldBe(401);
+        });
+        var passwordHash = await api.ScalarAsync<string>("select password from users where id = $1", userId);
+
+        var log = string.Join("\n", api.Logs.Lines);
+        Assert.Contains("Login failed", log);
+        Assert.Contains("reuse detected", log);
+        foreach (var secret in new[]
+                 {
+                     ApiFixture.StrongPassword, "a wrong password for the log", tokens.RefreshToken!, refreshed.RefreshToken!,
+                     tokens.AccessToken, refreshed.AccessToken, passwordHash!, ApiFixture.SigningKey,
+                 })
+            Assert.DoesNotContain(secret, log);
+    }
+
+    [Fact]
+    public async Task metrics_count_logins_refreshes_and_revocations_by_outcome()
+    {
+        var (email, _, tokens) = await api.NewSessionAsync();
+        await api.Host.Scenario(s =>
+        {
+            s.Post.Json(new { email, password = "not the password at all" }).ToUrl("/auth/login");
+            s.StatusCodeShouldBe(401);
+        });
+        await api.Host.Scenario(s => s.Post.Json(new { refreshToken = tokens.RefreshToken }).ToUrl("/auth/refresh"));
+        await api.Host.Scenario(s =>
+        {
+            s.Post.Json(new { refreshToken = "no such token" }).ToUrl("/auth/refresh");
+            s.StatusCodeShouldBe(401);
+        });
+
+        var result = await api.Host.Scenario(s => s.Get.Url("/metrics"));
+        var metrics = await result.ReadAsTextAsync();
+
+        Assert.Matches(@"sliceauth_registrations_total\{[^}]*\} [1-9]", metrics);
+        Assert.Matches(@"sliceauth_logins_total\{[^}]*outcome=""success""[^}]*\} [1-9]", metrics);
+        Assert.Matches(@"sliceauth_logins_total\{[^}]*outcome=""failure""[^}]*\} [1-9]", metrics);
+        Assert.Matches(@"sliceauth_refreshes_total\{[^}]*outcome=""rotated""[^}]*\} [1-9]", metrics);
+        Assert.Matches(@"sliceauth_refreshes_total\{[^}]*outcome=""unknown""[^}]*\} [1-9]", metrics);
+        Assert.Matches(@"sliceauth_password_hash_duration_seconds_count\{[^}]*operation=""verify""[^}]*\} [1-9]", metrics);
+        Assert.Contains("http_server_request_duration_seconds", metrics);
+    }
+
+    [Fact]
+    public async Task data_access_goes_through_the_generated_interceptors_not_dapper_reflection()
+    {
+        var (_, _, tokens) = await api.NewSessionAsync();
+        await api.Host.Scenario(s => s.Post.Json(new { refreshToken = tokens.RefreshToken }).ToUrl("/auth/refresh"));
+        await api.Host.Scenario(s =>
+        {
+            s.Get.Url("/auth/sessions");
+            s.WithRequestHeader("Authorization", $"Bearer {tokens.AccessToken}");
+        });
+
+        // Dapper's reflection path caches every SQL it runs; Dapper.AOT's interceptors bypass it.
+        Assert.Equal(0, Dapper.SqlMapper.GetCachedSQLCount());
+    }
+}
