@@ -80,7 +80,8 @@ public sealed class EmbeddedPostgres : IDisposable
         if (_stopped)
             return;
         _stopped = true;
-        Run("pg_ctl", "-D", DataDirectory, "-m", "fast", "-w", "stop");
+        // Not running any more (stopped by hand, or by another API sharing the folder) is stopped too.
+        Run(false, "pg_ctl", "-D", DataDirectory, "-m", "fast", "-w", "stop");
     }
 
     /// <summary>Starts a stopped cluster again, with the settings it started with.</summary>
