@@ -20,8 +20,15 @@ public static class Migrations
     /// <summary>Applies every pending migration, after checking that the data can take them.</summary>
     public static async Task MigrateDatabaseAsync(this IServiceProvider services)
     {
-        await using (var connection = await services.GetRequiredService<NpgsqlDataSource>().OpenConnectionAsync())
+        try
+        {
+            await using var connection = await services.GetRequiredService<NpgsqlDataSource>().OpenConnectionAsync();
             await RefuseCaseDuplicateEmailsAsync(connection);
+        }
+        catch (NpgsqlException e)
+        {
+            throw new StartupFailure($"ConnectionStrings:Postgres: the database cannot be reached to migrate it: {e.Message}");
+        }
 
         using var scope = services.CreateScope();
         scope.ServiceProvider.GetRequiredService<IMigrationRunner>().MigrateUp();

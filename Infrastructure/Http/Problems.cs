@@ -80,7 +80,9 @@ public static class Problems
                     ? $"The request body is larger than {RequestLimits.MaxBodyBytes} bytes."
                     : "The request could not be read.");
                 break;
-            case NpgsqlException or TimeoutException or InvalidOperationException { InnerException: NpgsqlException }:
+            // Only failures that retrying can cure (unreachable server, connection lost, timeouts, the pool
+            // exhausted) are 503s; a permanent SQL error is a bug, and answers 500.
+            case NpgsqlException { IsTransient: true } or TimeoutException or InvalidOperationException { InnerException: NpgsqlException { IsTransient: true } }:
                 context.Response.Headers.RetryAfter = DatabaseRetryAfterSeconds.ToString();
                 await WriteAsync(context, StatusCodes.Status503ServiceUnavailable, "The database is unavailable; try again shortly.");
                 break;
