@@ -1,4 +1,3 @@
-using Alba;
 using SliceAuth.Tests.Infrastructure;
 
 namespace SliceAuth.Tests.Operations;

@@ -1,5 +1,4 @@
 using System.Text.Json;
-using Alba;
 using SliceAuth.Tests.Infrastructure;
 
 namespace SliceAuth.Tests.Reliability;
