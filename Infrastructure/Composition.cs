@@ -45,7 +45,7 @@ public static class Composition
         app.UseTrustedProxies();
         app.UseProblems();
         app.UseRequestLimits();
-        app.UseEmptyBodyAsEmptyObject();
+        app.UseJsonBodies();
         app.UseRouting();
         app.UseAuthentication();
         app.UseAuthorization();

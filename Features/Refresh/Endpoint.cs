@@ -26,7 +26,7 @@ public sealed class Endpoint(
 
     public override async Task HandleAsync(Request request, CancellationToken ct)
     {
-        var presented = string.IsNullOrEmpty(request.RefreshToken) ? RefreshCookie.Read(HttpContext) : request.RefreshToken;
+        var presented = RefreshCookie.Presented(HttpContext, request.RefreshToken);
         if (presented is null)
             ThrowError(r => r.RefreshToken!, "A refresh token is required, in the body or in the refresh_token cookie.");
 

@@ -10,8 +10,11 @@ public static class RefreshCookie
     public static void Set(HttpContext context, RefreshToken token) =>
         context.Response.Cookies.Append(Name, token.Value, Options(token.Lifetime));
 
-    public static string? Read(HttpContext context) =>
-        context.Request.Cookies.TryGetValue(Name, out var value) && !string.IsNullOrEmpty(value) ? value : null;
+    /// <summary>The refresh token a request presents: the body's when it has one, else the cookie's.</summary>
+    public static string? Presented(HttpContext context, string? fromBody) =>
+        !string.IsNullOrEmpty(fromBody) ? fromBody
+        : context.Request.Cookies.TryGetValue(Name, out var value) && !string.IsNullOrEmpty(value) ? value
+        : null;
 
     public static void Clear(HttpContext context) => context.Response.Cookies.Delete(Name, Options(null));
 

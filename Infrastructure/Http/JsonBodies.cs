@@ -1,7 +1,7 @@
 
 namespace SliceAuth.Infrastructure.Http;
 
-public static class EmptyBody
+public static class JsonBodies
 {
     private static readonly byte[] EmptyObject = "{}"u8.ToArray();
 
@@ -11,7 +11,7 @@ public static class EmptyBody
     /// A body without a Content-Type is not JSON: 415. Runs before routing, so the JSON-only endpoints
     /// accept the empty object.
     /// </summary>
-    public static WebApplication UseEmptyBodyAsEmptyObject(this WebApplication app)
+    public static WebApplication UseJsonBodies(this WebApplication app)
     {
         app.Use((context, next) =>
         {
