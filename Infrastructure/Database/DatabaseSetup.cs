@@ -29,6 +29,10 @@ public static class DatabaseSetup
         // An unreachable database must turn into a quick 503, not a request that hangs for 15 s.
         if (!connectionString.Contains("Timeout", StringComparison.OrdinalIgnoreCase))
             settings.Timeout = 3;
+        // The API keeps no session state on a connection (no SET, no temporary tables, no prepared
+        // statements), so the DISCARD ALL that Npgsql sends when a pooled connection is returned is work for nothing.
+        if (!connectionString.Contains("Reset", StringComparison.OrdinalIgnoreCase))
+            settings.NoResetOnClose = true;
         builder.Services.AddNpgsqlDataSource(settings.ConnectionString);
         builder.Services.AddMigrations(settings.ConnectionString);
         return builder;

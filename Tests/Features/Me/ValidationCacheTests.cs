@@ -1,0 +1,55 @@
+using System.Buffers.Text;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json.Nodes;
+using Alba;
+using SliceAuth.Tests.Infrastructure;
+
+namespace SliceAuth.Tests.Features.Me;
+
+/// <summary>Validated tokens are remembered by their whole string; the lifetime is checked on every use.</summary>
+public sealed class ValidationCacheTests(ApiFixture api) : IClassFixture<ApiFixture>
+{
+    [Fact]
+    public async Task a_token_without_nbf_is_accepted_again_from_the_cache()
+    {
+        var now = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
+        var token = Sign(new JsonObject
+        {
+            ["iss"] = ApiFixture.Issuer, ["aud"] = ApiFixture.Audience, ["sub"] = Guid.NewGuid().ToString(),
+            ["sid"] = Guid.NewGuid().ToString(), ["email"] = "cache@example.com", ["iat"] = now, ["exp"] = now + 600,
+        }, ApiFixture.SigningKey);
+
+        for (var i = 0; i < 3; i++)
+            await Me(token, 200);
+    }
+
+    [Fact]
+    public async Task a_rejected_token_stays_rejected_and_a_valid_one_expires_from_the_cache()
+    {
+        var (_, _, tokens) = await api.NewSessionAsync();
+        var forged = tokens.AccessToken[..^4] + (tokens.AccessToken.EndsWith("AAAA") ? "BBBB" : "AAAA");
+        await Me(forged, 401);
+        await Me(tokens.AccessToken, 200);
+        await Me(forged, 401);
+
+        api.Clock.Advance(TimeSpan.FromMinutes(16));
+        await Me(tokens.AccessToken, 401);
+        api.Clock.Advance(-TimeSpan.FromMinutes(16));
+    }
+
+    private Task Me(string token, int status) => api.Host.Scenario(s =>
+    {
+        s.Get.Url("/auth/me");
+        s.WithRequestHeader("Authorization", $"Bearer {token}");
+        s.StatusCodeShouldBe(status);
+    });
+
+    private static string Sign(JsonObject payload, string base64UrlKey)
+    {
+        var header = Base64Url.EncodeToString("{\"alg\":\"HS256\",\"typ\":\"at+jwt\"}"u8);
+        var body = Base64Url.EncodeToString(Encoding.UTF8.GetBytes(payload.ToJsonString()));
+        var signature = HMACSHA256.HashData(Base64Url.DecodeFromChars(base64UrlKey), Encoding.ASCII.GetBytes($"{header}.{body}"));
+        return $"{header}.{body}.{Base64Url.EncodeToString(signature)}";
+    }
+}
