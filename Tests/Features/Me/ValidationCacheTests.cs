@@ -2,7 +2,6 @@ using System.Buffers.Text;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json.Nodes;
-using Alba;
 using SliceAuth.Tests.Infrastructure;
 
 namespace SliceAuth.Tests.Features.Me;
@@ -16,8 +15,13 @@ public sealed class ValidationCacheTests(ApiFixture api) : IClassFixture<ApiFixt
         var now = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
         var token = Sign(new JsonObject
         {
-            ["iss"] = ApiFixture.Issuer, ["aud"] = ApiFixture.Audience, ["sub"] = Guid.NewGuid().ToString(),
-            ["sid"] = Guid.NewGuid().ToString(), ["email"] = "cache@example.com", ["iat"] = now, ["exp"] = now + 600,
+            ["iss"] = ApiFixture.Issuer,
+            ["aud"] = ApiFixture.Audience,
+            ["sub"] = Guid.NewGuid().ToString(),
+            ["sid"] = Guid.NewGuid().ToString(),
+            ["email"] = "cache@example.com",
+            ["iat"] = now,
+            ["exp"] = now + 600,
         }, ApiFixture.SigningKey);
 
         for (var i = 0; i < 3; i++)
