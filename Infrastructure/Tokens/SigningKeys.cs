@@ -64,7 +64,7 @@ public sealed class SigningKeys
     }
 
     /// <summary>Reads one PEM key for the algorithm; the reason it cannot be used when it cannot.</summary>
-    public static (AsymmetricSecurityKey? Key, string? Error) ReadPem(string algorithm, string path)
+    private static (AsymmetricSecurityKey? Key, string? Error) ReadPem(string algorithm, string path)
     {
         if (!File.Exists(path))
             return (null, $"the key file {path} does not exist");
@@ -160,25 +160,23 @@ internal static class SecurityKeyExtensions
     }
 }
 
-/// <summary>Fails the start, naming the setting, when the configured keys cannot be used.</summary>
+/// <summary>
+/// Fails the start, naming the setting, when no usable key is configured. Key files are read, and
+/// refused with the reason, once: when SigningKeys loads them.
+/// </summary>
 public sealed class ValidateJwtOptions(IHostEnvironment environment) : IValidateOptions<JwtOptions>
 {
     public ValidateOptionsResult Validate(string? name, JwtOptions options)
     {
+        var ephemeralAllowed = environment.IsDevelopment();
         if (options.Algorithm == JwtOptions.HS256)
             return SigningKeys.DecodeHmacSecret(options.SigningKey) is not null
-                   || environment.IsDevelopment() && string.IsNullOrWhiteSpace(options.SigningKey)
+                   || ephemeralAllowed && string.IsNullOrWhiteSpace(options.SigningKey)
                 ? ValidateOptionsResult.Success
                 : ValidateOptionsResult.Fail(SigningKeys.InvalidSecretMessage);
-
-        var files = SigningKeys.KeyFiles(options);
-        if (files.Count == 0)
-            return environment.IsDevelopment() && string.IsNullOrWhiteSpace(options.KeyFile) && string.IsNullOrWhiteSpace(options.KeysDirectory)
-                ? ValidateOptionsResult.Success
-                : ValidateOptionsResult.Fail($"Jwt:KeyFile: {options.Algorithm} needs a PEM private key: set Jwt__KeyFile, or Jwt__KeysDirectory to a folder of *.pem keys.");
-        var errors = files.Select(f => SigningKeys.ReadPem(options.Algorithm, f).Error).OfType<string>().ToList();
-        return errors.Count == 0
+        return SigningKeys.KeyFiles(options).Count > 0
+               || ephemeralAllowed && string.IsNullOrWhiteSpace(options.KeyFile) && string.IsNullOrWhiteSpace(options.KeysDirectory)
             ? ValidateOptionsResult.Success
-            : ValidateOptionsResult.Fail(errors.Select(e => $"Jwt:KeyFile: {e}."));
+            : ValidateOptionsResult.Fail($"Jwt:KeyFile: {options.Algorithm} needs a PEM private key: set Jwt__KeyFile, or Jwt__KeysDirectory to a folder of *.pem keys.");
     }
 }
