@@ -6,11 +6,11 @@ using SliceAuth.Tests.Infrastructure;
 
 namespace SliceAuth.Tests.Features.Me;
 
-/// <summary>Validated tokens are remembered by their whole string; the lifetime is checked on every use.</summary>
-public sealed class ValidationCacheTests(ApiFixture api) : IClassFixture<ApiFixture>
+/// <summary>The same token presented again is judged again: its lifetime on every use, a rejection every time.</summary>
+public sealed class RepeatedValidationTests(ApiFixture api) : IClassFixture<ApiFixture>
 {
     [Fact]
-    public async Task a_token_without_nbf_is_accepted_again_from_the_cache()
+    public async Task a_token_without_nbf_is_accepted_every_time()
     {
         var now = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
         var token = Sign(new JsonObject
@@ -29,7 +29,7 @@ public sealed class ValidationCacheTests(ApiFixture api) : IClassFixture<ApiFixt
     }
 
     [Fact]
-    public async Task a_rejected_token_stays_rejected_and_a_valid_one_expires_from_the_cache()
+    public async Task a_rejected_token_stays_rejected_and_a_valid_one_expires_after_use()
     {
         var (_, _, tokens) = await api.NewSessionAsync();
         var forged = tokens.AccessToken[..^4] + (tokens.AccessToken.EndsWith("AAAA") ? "BBBB" : "AAAA");
