@@ -36,9 +36,11 @@ public static class Migrations
 
     // The Go service's case-sensitive UNIQUE allowed `A@x.io` beside `a@x.io`; SliceAuth holds them to be
     // one account and cannot choose which one survives, so the operator decides (README, "Adoption").
+    // Once the case-insensitive index exists it rules them out, so the scan runs only until then.
     private static async Task RefuseCaseDuplicateEmailsAsync(NpgsqlConnection connection)
     {
-        if (!await connection.ExecuteScalarAsync<bool>("select to_regclass('public.users') is not null"))
+        if (!await connection.ExecuteScalarAsync<bool>(
+                "select to_regclass('public.users') is not null and to_regclass('public.users_email_lower_key') is null"))
             return;
         var duplicates = (await connection.QueryAsync<string>("""
             select string_agg(email, ', ' order by email)
