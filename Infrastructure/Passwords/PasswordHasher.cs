@@ -23,11 +23,13 @@ public sealed partial class PasswordHasher
     private readonly PasswordOptions _options;
     private readonly Lazy<string> _dummyHash;
     private readonly AuthMetrics? _metrics;
+    private readonly Argon2idInstances _argon2id;
 
     public PasswordHasher(IOptions<PasswordOptions> options, AuthMetrics? metrics = null)
     {
         _options = options.Value;
         _metrics = metrics;
+        _argon2id = new Argon2idInstances(_options.Argon2MemoryKiB, _options.Argon2Iterations, _options.Argon2Parallelism, HashBytes);
         _dummyHash = new Lazy<string>(() => Hash(Convert.ToBase64String(RandomNumberGenerator.GetBytes(24))));
     }
 
@@ -36,18 +38,7 @@ public sealed partial class PasswordHasher
         using var timer = _metrics?.TimeHash(_options.Algorithm == PasswordAlgorithm.Bcrypt ? "bcrypt" : "argon2id", "hash");
         return _options.Algorithm == PasswordAlgorithm.Bcrypt
             ? BCrypt.Net.BCrypt.HashPassword(password, _options.BcryptCost)
-            : Argon2.Hash(new Argon2Config
-            {
-                Type = Argon2Type.HybridAddressing,
-                Version = Argon2Version.Nineteen,
-                MemoryCost = _options.Argon2MemoryKiB,
-                TimeCost = _options.Argon2Iterations,
-                Lanes = _options.Argon2Parallelism,
-                Threads = _options.Argon2Parallelism,
-                Password = Encoding.UTF8.GetBytes(password),
-                Salt = RandomNumberGenerator.GetBytes(SaltBytes),
-                HashLength = HashBytes,
-            });
+            : _argon2id.Hash(Encoding.UTF8.GetBytes(password), RandomNumberGenerator.GetBytes(SaltBytes));
     }
 
     public PasswordVerification Verify(string password, string storedHash)
@@ -58,7 +49,7 @@ public sealed partial class PasswordHasher
         {
             correct = IsBcrypt(storedHash)
                 ? BCrypt.Net.BCrypt.Verify(password, storedHash)
-                : storedHash.StartsWith("$argon2", StringComparison.Ordinal) && Argon2.Verify(storedHash, password);
+                : storedHash.StartsWith("$argon2", StringComparison.Ordinal) && VerifyArgon2(password, storedHash);
         }
         catch (Exception e) when (e is BCrypt.Net.SaltParseException or FormatException or ArgumentException)
         {
@@ -67,6 +58,21 @@ public sealed partial class PasswordHasher
         if (!correct)
             return PasswordVerification.Failed;
         return IsWeakerThanConfigured(storedHash) ? PasswordVerification.SucceededNeedsRehash : PasswordVerification.Succeeded;
+    }
+
+    /// <summary>Hashes at the configured parameters run on the reused instances; any other goes to Isopoh's own check.</summary>
+    private bool VerifyArgon2(string password, string storedHash)
+    {
+        var decoded = new Argon2Config();
+        if (!decoded.DecodeString(storedHash, out var expected) || expected is null)
+            return false;
+        using (expected)
+        {
+            if (!_argon2id.Matches(decoded) || decoded.Salt is null)
+                return Argon2.Verify(storedHash, password);
+            var computed = _argon2id.Raw(Encoding.UTF8.GetBytes(password), decoded.Salt);
+            return CryptographicOperations.FixedTimeEquals(computed, expected.Buffer);
+        }
     }
 
     /// <summary>

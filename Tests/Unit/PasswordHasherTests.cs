@@ -1,4 +1,7 @@
+using System.Security.Cryptography;
+using System.Text;
 using System.Text.RegularExpressions;
+using Isopoh.Cryptography.Argon2;
 using Microsoft.Extensions.Options;
 using SliceAuth.Infrastructure.Passwords;
 
@@ -107,6 +110,63 @@ public sealed class PasswordHasherTests
     public void a_garbage_stored_hash_fails_verification_without_throwing(string stored)
     {
         Assert.Equal(PasswordVerification.Failed, Hasher().Verify(Password, stored));
+    }
+
+    [Theory]
+    [InlineData(64, 1, 1)]
+    [InlineData(96, 2, 1)]
+    [InlineData(128, 2, 2)]
+    public void a_reused_argon2_instance_hashes_exactly_as_a_fresh_one(int m, int t, int p)
+    {
+        var instances = new Argon2idInstances(m, t, p, 32);
+        Argon2Config Fresh(byte[] password, byte[] salt) => new()
+        {
+            Type = Argon2Type.HybridAddressing,
+            Version = Argon2Version.Nineteen,
+            MemoryCost = m,
+            TimeCost = t,
+            Lanes = p,
+            Threads = p,
+            Password = password,
+            Salt = salt,
+            HashLength = 32,
+        };
+
+        // Sequential, so later hashes run on an instance that holds the blocks of the earlier ones.
+        var results = Enumerable.Range(0, 6).Select(i =>
+        {
+            var password = Encoding.UTF8.GetBytes($"password number {i % 3}");
+            var salt = RandomNumberGenerator.GetBytes(16);
+            return (Reused: instances.Hash(password, salt), Fresh: Argon2.Hash(Fresh(password, salt)));
+        }).ToList();
+
+        Assert.All(results, r => Assert.Equal(r.Fresh, r.Reused));
+        Assert.Equal(6, results.Select(r => r.Reused).Distinct().Count());
+    }
+
+    [Fact]
+    public void an_argon2id_hash_made_by_isopoh_alone_verifies_through_the_reused_instances()
+    {
+        var hasher = Hasher(memoryKiB: 64, iterations: 1);
+        var stored = Argon2.Hash(Password, timeCost: 1, memoryCost: 64, parallelism: 1, type: Argon2Type.HybridAddressing, hashLength: 32);
+
+        Assert.Equal(PasswordVerification.Succeeded, hasher.Verify(Password, stored));
+        Assert.Equal(PasswordVerification.Failed, hasher.Verify(Password + " ", stored));
+        Assert.True(Argon2.Verify(hasher.Hash(Password), Password));
+    }
+
+    [Fact]
+    public void concurrent_hashes_and_checks_on_the_shared_instances_stay_correct()
+    {
+        var hasher = Hasher(memoryKiB: 64, iterations: 1);
+        var stored = Enumerable.Range(0, 8).Select(i => hasher.Hash($"{Password} {i}")).ToArray();
+
+        var outcomes = Enumerable.Range(0, 64).AsParallel().WithDegreeOfParallelism(8)
+            .Select(i => (i, right: hasher.Verify($"{Password} {i % 8}", stored[i % 8]), wrong: hasher.Verify($"{Password} {(i + 1) % 8}", stored[i % 8])))
+            .ToList();
+
+        Assert.All(outcomes, o => Assert.Equal(PasswordVerification.Succeeded, o.right));
+        Assert.All(outcomes, o => Assert.Equal(PasswordVerification.Failed, o.wrong));
     }
 
     private static byte[] FromUnpaddedBase64(string value) =>
