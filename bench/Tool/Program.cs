@@ -121,7 +121,8 @@ static int HashRate(string op, int threads, double seconds)
                 config.Salt = RandomNumberGenerator.GetBytes(16);
                 using var hash = argon2.Hash();
                 _ = config.EncodeString(hash.Buffer);
-            },
+            }
+            ,
             "verify" => () =>
             {
                 var decoded = new Argon2Config();
@@ -135,7 +136,8 @@ static int HashRate(string op, int threads, double seconds)
                     if (!CryptographicOperations.FixedTimeEquals(hash.Buffer, expected.Buffer))
                         throw new InvalidOperationException("verify failed");
                 }
-            },
+            }
+            ,
             _ => throw new ArgumentException($"unknown op {op}: hash or verify"),
         };
     }
