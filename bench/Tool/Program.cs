@@ -113,31 +113,31 @@ static int HashRate(string op, int threads, double seconds)
             HashLength = 32,
         };
         var argon2 = new Argon2(config);
-        return op switch
+        void Hash()
         {
-            "hash" => () =>
+            config.Password = Encoding.UTF8.GetBytes(password);
+            config.Salt = RandomNumberGenerator.GetBytes(16);
+            using var hash = argon2.Hash();
+            _ = config.EncodeString(hash.Buffer);
+        }
+        void Verify()
+        {
+            var decoded = new Argon2Config();
+            if (!decoded.DecodeString(stored, out var expected) || expected is null)
+                throw new InvalidOperationException("decode failed");
+            using (expected)
             {
                 config.Password = Encoding.UTF8.GetBytes(password);
-                config.Salt = RandomNumberGenerator.GetBytes(16);
+                config.Salt = decoded.Salt;
                 using var hash = argon2.Hash();
-                _ = config.EncodeString(hash.Buffer);
+                if (!CryptographicOperations.FixedTimeEquals(hash.Buffer, expected.Buffer))
+                    throw new InvalidOperationException("verify failed");
             }
-            ,
-            "verify" => () =>
-            {
-                var decoded = new Argon2Config();
-                if (!decoded.DecodeString(stored, out var expected) || expected is null)
-                    throw new InvalidOperationException("decode failed");
-                using (expected)
-                {
-                    config.Password = Encoding.UTF8.GetBytes(password);
-                    config.Salt = decoded.Salt;
-                    using var hash = argon2.Hash();
-                    if (!CryptographicOperations.FixedTimeEquals(hash.Buffer, expected.Buffer))
-                        throw new InvalidOperationException("verify failed");
-                }
-            }
-            ,
+        }
+        return op switch
+        {
+            "hash" => Hash,
+            "verify" => Verify,
             _ => throw new ArgumentException($"unknown op {op}: hash or verify"),
         };
     }
