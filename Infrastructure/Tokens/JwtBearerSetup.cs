@@ -25,6 +25,8 @@ public static class JwtBearerSetup
             .Configure<SigningKeys, IOptions<JwtOptions>, TimeProvider>((bearer, keys, jwt, time) =>
             {
                 bearer.MapInboundClaims = false;
+                bearer.TokenHandlers.Clear();
+                bearer.TokenHandlers.Add(new CachingTokenHandler(time, ClockSkew) { MapInboundClaims = false });
                 // Internal reasons ("signature key was not found") stay out of WWW-Authenticate.
                 bearer.IncludeErrorDetails = false;
                 bearer.TokenValidationParameters = new TokenValidationParameters

@@ -1,0 +1,59 @@
+using System.Collections.Concurrent;
+using Microsoft.IdentityModel.JsonWebTokens;
+using Microsoft.IdentityModel.Tokens;
+
+namespace SliceAuth.Infrastructure.Tokens;
+
+/// <summary>
+/// Remembers tokens that validated, keyed by the whole token string, so a client that sends the same
+/// access token again skips the parse and the signature check. What validation checked of a given string
+/// (signature, algorithm, type, issuer, audience) cannot change while the keys are fixed; only time can,
+/// so every hit re-checks the lifetime by the same rule as the first validation. Failures are never
+/// cached. At most <see cref="Capacity"/> tokens are held (a few MB): a full cache first drops its
+/// expired entries and, if still full, starts again empty.
+/// </summary>
+public sealed class CachingTokenHandler(TimeProvider time, TimeSpan clockSkew) : JsonWebTokenHandler
+{
+    public const int Capacity = 1024;
+    private readonly ConcurrentDictionary<string, Entry> _validated = new(StringComparer.Ordinal);
+
+    /// <summary>Tokens held now (for tests and diagnostics).</summary>
+    public int Count => _validated.Count;
+
+    public override async Task<TokenValidationResult> ValidateTokenAsync(string token, TokenValidationParameters validationParameters)
+    {
+        var now = time.GetUtcNow().UtcDateTime;
+        if (_validated.TryGetValue(token, out var cached))
+        {
+            if (IsWithinLifetime(cached, now))
+                return cached.Result;
+            _validated.TryRemove(KeyValuePair.Create(token, cached));
+        }
+
+        var result = await base.ValidateTokenAsync(token, validationParameters);
+        if (result.IsValid && result.SecurityToken is JsonWebToken jwt && result.ClaimsIdentity is not null)
+        {
+            if (_validated.Count >= Capacity)
+                Trim(now);
+            _validated[token] = new Entry(result, jwt.ValidFrom, jwt.ValidTo);
+        }
+        return result;
+    }
+
+    private void Trim(DateTime now)
+    {
+        foreach (var (token, entry) in _validated)
+        {
+            if (!IsWithinLifetime(entry, now))
+                _validated.TryRemove(KeyValuePair.Create(token, entry));
+        }
+        if (_validated.Count >= Capacity)
+            _validated.Clear();
+    }
+
+    // The rule JwtBearerSetup gives the library: exp required, nbf optional (DateTime.MinValue when absent).
+    private bool IsWithinLifetime(Entry entry, DateTime now) =>
+        now < entry.Expires + clockSkew && (entry.NotBefore == DateTime.MinValue || now >= entry.NotBefore - clockSkew);
+
+    private sealed record Entry(TokenValidationResult Result, DateTime NotBefore, DateTime Expires);
+}
