@@ -16,7 +16,7 @@ public static class TelemetrySetup
     {
         services.AddSingleton<AuthMetrics>();
         services.AddOpenTelemetry().WithMetrics(metrics => metrics
-            .AddMeter(AuthMetrics.MeterName, "Npgsql")
+            .AddMeter(AuthMetrics.MeterName, "Npgsql", "System.Runtime")
             .AddMeter("Microsoft.AspNetCore.Hosting", "Microsoft.AspNetCore.Server.Kestrel",
                 "Microsoft.AspNetCore.Diagnostics", "Microsoft.AspNetCore.RateLimiting")
             .AddView("http.server.active_requests", MetricStreamConfiguration.Drop)
