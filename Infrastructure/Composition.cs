@@ -72,7 +72,7 @@ public static class Composition
         _ = app.Services.GetRequiredService<IOptions<PasswordOptions>>().Value;
         _ = app.Services.GetRequiredService<SigningKeys>();
         _ = app.Services.GetRequiredService<CommonPasswords>();
-        app.Services.GetRequiredService<PasswordHasher>().Warm();
+        _ = app.Services.GetRequiredService<PasswordHasher>();
         await app.Services.MigrateDatabaseAsync();
     }
 }

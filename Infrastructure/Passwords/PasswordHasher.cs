@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.RegularExpressions;
@@ -21,7 +22,7 @@ public sealed partial class PasswordHasher
     private const int SaltBytes = 16;
     private const int HashBytes = 32;
     private readonly PasswordOptions _options;
-    private readonly Lazy<string> _dummyHash;
+    private readonly string _dummyHash;
     private readonly AuthMetrics? _metrics;
     private readonly Argon2idInstances _argon2id;
 
@@ -30,7 +31,7 @@ public sealed partial class PasswordHasher
         _options = options.Value;
         _metrics = metrics;
         _argon2id = new Argon2idInstances(_options.Argon2MemoryKiB, _options.Argon2Iterations, _options.Argon2Parallelism, HashBytes);
-        _dummyHash = new Lazy<string>(() => Hash(Convert.ToBase64String(RandomNumberGenerator.GetBytes(24))));
+        _dummyHash = DummyHash(_options);
     }
 
     public string Hash(string password)
@@ -79,10 +80,24 @@ public sealed partial class PasswordHasher
     /// Costs what verifying a real hash costs, so that an unknown email answers in about the time a
     /// wrong password does.
     /// </summary>
-    public void VerifyAgainstDummy(string password) => Verify(password, _dummyHash.Value);
+    public void VerifyAgainstDummy(string password) => Verify(password, _dummyHash);
 
-    /// <summary>Makes the dummy hash now, so the first unknown-email login does not pay for it twice.</summary>
-    public void Warm() => _ = _dummyHash.Value;
+    /// <summary>
+    /// A well-formed hash at the configured algorithm and cost whose salt and digest are random bytes: no
+    /// password matches it, and checking one against it costs one full hash, as a real check does.
+    /// Nothing is hashed to make it.
+    /// </summary>
+    private static string DummyHash(PasswordOptions options)
+    {
+        if (options.Algorithm == PasswordAlgorithm.Bcrypt)
+        {
+            const string alphabet = "./ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
+            return BCrypt.Net.BCrypt.GenerateSalt(options.BcryptCost) + RandomNumberGenerator.GetString(alphabet, 31);
+        }
+        static string Unpadded(int bytes) => Convert.ToBase64String(RandomNumberGenerator.GetBytes(bytes)).TrimEnd('=');
+        return string.Create(CultureInfo.InvariantCulture,
+            $"$argon2id$v=19$m={options.Argon2MemoryKiB},t={options.Argon2Iterations},p={options.Argon2Parallelism}${Unpadded(SaltBytes)}${Unpadded(HashBytes)}");
+    }
 
     private bool IsWeakerThanConfigured(string storedHash)
     {

@@ -75,7 +75,10 @@ public sealed class FuzzTests(ApiFixture api) : IClassFixture<ApiFixture>
             {
                 var contentType = ContentTypes[contentTypeIndex];
                 var (method, path) = Endpoints[endpoint];
-                using var request = new HttpRequestMessage(method, path.Replace("{id}", Uri.EscapeDataString(body.Length > 100 ? body[..100] : body)));
+                // The test host cannot carry an escaped NUL in a path (its client throws before the API sees
+                // the request; Kestrel answers 400 itself), so the id segment goes without one.
+                var id = (body.Length > 100 ? body[..100] : body).Replace("\0", "", StringComparison.Ordinal);
+                using var request = new HttpRequestMessage(method, path.Replace("{id}", Uri.EscapeDataString(id)));
                 if (method != HttpMethod.Get)
                 {
                     request.Content = new ByteArrayContent(Encoding.UTF8.GetBytes(body));

@@ -169,6 +169,35 @@ public sealed class PasswordHasherTests
         Assert.All(outcomes, o => Assert.Equal(PasswordVerification.Failed, o.wrong));
     }
 
+    [Theory]
+    [InlineData(PasswordAlgorithm.Argon2id)]
+    [InlineData(PasswordAlgorithm.Bcrypt)]
+    public void checking_against_the_dummy_costs_what_a_real_check_costs(PasswordAlgorithm algorithm)
+    {
+        // Costly enough (tens of ms) that timer noise is small against it.
+        var hasher = new PasswordHasher(Options.Create(new PasswordOptions
+        {
+            Algorithm = algorithm,
+            Argon2MemoryKiB = 8192,
+            Argon2Iterations = 3,
+            BcryptCost = 10,
+        }));
+        var stored = hasher.Hash(Password);
+        hasher.Verify(Password, stored);
+        hasher.VerifyAgainstDummy(Password);
+
+        static double MedianMs(Action check) => Enumerable.Range(0, 5).Select(_ =>
+        {
+            var clock = System.Diagnostics.Stopwatch.StartNew();
+            check();
+            return clock.Elapsed.TotalMilliseconds;
+        }).Order().ElementAt(2);
+        var real = MedianMs(() => Assert.Equal(PasswordVerification.Failed, hasher.Verify(Password + "?", stored)));
+        var dummy = MedianMs(() => hasher.VerifyAgainstDummy(Password));
+
+        Assert.InRange(dummy / real, 0.6, 1.6);
+    }
+
     private static byte[] FromUnpaddedBase64(string value) =>
         Convert.FromBase64String(value.PadRight(value.Length + (4 - value.Length % 4) % 4, '='));
 }
