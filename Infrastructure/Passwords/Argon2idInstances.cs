@@ -12,15 +12,16 @@ namespace SliceAuth.Infrastructure.Passwords;
 /// writes every block before any is read. Giving an instance a new password and salt therefore hashes
 /// exactly as a new instance would (PasswordHasherTests compares both with <c>Argon2.Hash</c> and a
 /// published test vector), without a fresh large-object allocation per hash, which made the GC run full
-/// collections and kept the heap about 100 MB larger under logins. At most one idle instance per core is
-/// kept; more concurrent hashes create instances that are disposed (zeroed) when handed back. The blocks
+/// collections and kept the heap about 100 MB larger under logins. At most one idle instance per core, and
+/// never more than eight, is kept (8 × m KiB at most, 152 MiB at the default cost); more concurrent hashes
+/// create instances that are disposed (zeroed) when handed back. The blocks
 /// an idle instance holds derive from the last password hashed on it, like the request buffers that held
 /// that password in the clear.
 /// </remarks>
 public sealed class Argon2idInstances(int memoryKiB, int iterations, int parallelism, int hashLength)
 {
     private readonly ConcurrentBag<Instance> _idle = [];
-    private readonly int _keep = Environment.ProcessorCount;
+    private readonly int _keep = Math.Min(Environment.ProcessorCount, 8);
     private int _idleCount;
 
     /// <summary>Whether a decoded hash was made with exactly these parameters, so its check can run here.</summary>
