@@ -42,11 +42,11 @@ public sealed class Endpoint(
             await Problems.WriteAsync(HttpContext, StatusCodes.Status401Unauthorized, "The account no longer exists.");
             return;
         }
-        if (hasher.Verify(request.CurrentPassword!, currentHash) == PasswordVerification.Failed)
+        if (await hasher.VerifyAsync(request.CurrentPassword!, currentHash, ct) == PasswordVerification.Failed)
             ThrowError(r => r.CurrentPassword, "The current password is incorrect.");
 
         var now = time.GetUtcNow().UtcDateTime;
-        await Data.SetPasswordHashAsync(connection, transaction, caller.UserId, hasher.Hash(request.NewPassword!), now);
+        await Data.SetPasswordHashAsync(connection, transaction, caller.UserId, await hasher.HashAsync(request.NewPassword!, ct), now);
         var revoked = await SessionRevocation.RevokeAllAsync(connection, caller.UserId, now, transaction);
         await transaction.CommitAsync(ct);
         metrics.SessionsRevoked(revoked, "password_change");

@@ -43,12 +43,12 @@ public sealed class Endpoint(
         if (user is null)
         {
             // An unknown email pays for one hash too, so timing does not tell which emails have accounts.
-            hasher.VerifyAgainstDummy(request.Password!);
+            await hasher.VerifyAgainstDummyAsync(request.Password!, ct);
             await RejectAsync(email);
             return;
         }
 
-        var verification = hasher.Verify(request.Password!, user.PasswordHash);
+        var verification = await hasher.VerifyAsync(request.Password!, user.PasswordHash, ct);
         if (verification == PasswordVerification.Failed)
         {
             await RejectAsync(email);
@@ -57,7 +57,7 @@ public sealed class Endpoint(
 
         var now = time.GetUtcNow().UtcDateTime;
         if (verification == PasswordVerification.SucceededNeedsRehash)
-            await Data.UpgradePasswordHashAsync(connection, user.Id, user.PasswordHash, hasher.Hash(request.Password!), now);
+            await Data.UpgradePasswordHashAsync(connection, user.Id, user.PasswordHash, await hasher.HashAsync(request.Password!, ct), now);
 
         var refreshToken = issuer.CreateRefreshToken();
         var userAgent = HttpContext.Request.Headers.UserAgent.ToString() is { Length: > 0 } agent

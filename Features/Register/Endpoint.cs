@@ -19,7 +19,7 @@ public sealed class Endpoint(NpgsqlDataSource database, PasswordHasher hasher, A
 
     public override async Task HandleAsync(Request request, CancellationToken ct)
     {
-        var passwordHash = hasher.Hash(request.Password!);
+        var passwordHash = await hasher.HashAsync(request.Password!, ct);
         await using var connection = await database.OpenConnectionAsync(ct);
         var user = await Data.InsertUserAsync(connection, EmailAddress.Normalise(request.Email!), passwordHash);
         if (user is null)

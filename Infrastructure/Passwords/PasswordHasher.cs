@@ -25,6 +25,7 @@ public sealed partial class PasswordHasher
     private readonly string _dummyHash;
     private readonly AuthMetrics? _metrics;
     private readonly Argon2idInstances _argon2id;
+    private readonly SemaphoreSlim _hashing;
 
     public PasswordHasher(IOptions<PasswordOptions> options, AuthMetrics? metrics = null)
     {
@@ -32,9 +33,10 @@ public sealed partial class PasswordHasher
         _metrics = metrics;
         _argon2id = new Argon2idInstances(_options.Argon2MemoryKiB, _options.Argon2Iterations, _options.Argon2Parallelism, HashBytes);
         _dummyHash = DummyHash(_options);
+        _hashing = new SemaphoreSlim(_options.MaxConcurrentHashes);
     }
 
-    public string Hash(string password)
+    private string HashNow(string password)
     {
         using var timer = _metrics?.TimeHash(_options.Algorithm == PasswordAlgorithm.Bcrypt ? "bcrypt" : "argon2id", "hash");
         return _options.Algorithm == PasswordAlgorithm.Bcrypt
@@ -42,7 +44,7 @@ public sealed partial class PasswordHasher
             : _argon2id.Hash(Encoding.UTF8.GetBytes(password), RandomNumberGenerator.GetBytes(SaltBytes));
     }
 
-    public PasswordVerification Verify(string password, string storedHash)
+    private PasswordVerification VerifyNow(string password, string storedHash)
     {
         bool correct;
         using var timer = _metrics?.TimeHash(IsBcrypt(storedHash) ? "bcrypt" : "argon2id", "verify");
@@ -80,7 +82,42 @@ public sealed partial class PasswordHasher
     /// Costs what verifying a real hash costs, so that an unknown email answers in about the time a
     /// wrong password does.
     /// </summary>
-    public void VerifyAgainstDummy(string password) => Verify(password, _dummyHash);
+    public Task VerifyAgainstDummyAsync(string password, CancellationToken ct) => VerifyAsync(password, _dummyHash, ct);
+
+    /// <summary>A new hash of the password at the configured algorithm and cost, in turn with other hashes.</summary>
+    public async Task<string> HashAsync(string password, CancellationToken ct)
+    {
+        await _hashing.WaitAsync(ct);
+        try
+        {
+            return HashNow(password);
+        }
+        finally
+        {
+            _hashing.Release();
+        }
+    }
+
+    /// <summary>Checks the password against a stored hash, in turn with other hashes.</summary>
+    public async Task<PasswordVerification> VerifyAsync(string password, string storedHash, CancellationToken ct)
+    {
+        await _hashing.WaitAsync(ct);
+        try
+        {
+            return VerifyNow(password, storedHash);
+        }
+        finally
+        {
+            _hashing.Release();
+        }
+    }
+
+    /// <summary><see cref="HashAsync"/> for callers that have no request to await in (tools, tests).</summary>
+    public string Hash(string password) => HashAsync(password, CancellationToken.None).GetAwaiter().GetResult();
+
+    /// <summary><see cref="VerifyAsync"/> for callers that have no request to await in (tools, tests).</summary>
+    public PasswordVerification Verify(string password, string storedHash) =>
+        VerifyAsync(password, storedHash, CancellationToken.None).GetAwaiter().GetResult();
 
     /// <summary>
     /// A well-formed hash at the configured algorithm and cost whose salt and digest are random bytes: no

@@ -27,6 +27,13 @@ public sealed class PasswordOptions
     [Range(4, 31)]
     public int BcryptCost { get; set; } = 12;
 
+    /// <summary>
+    /// Hashes and checks computed at once; more wait their turn. Each Argon2id computation holds its
+    /// memory cost (19 MiB by default), so this bounds that memory under a burst of logins.
+    /// </summary>
+    [Range(1, 4096)]
+    public int MaxConcurrentHashes { get; set; } = Environment.ProcessorCount;
+
     [Range(1, PasswordRules.MaxLength)]
     public int MinLength { get; set; } = 12;
 }

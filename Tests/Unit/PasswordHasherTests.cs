@@ -172,7 +172,7 @@ public sealed class PasswordHasherTests
     [Theory]
     [InlineData(PasswordAlgorithm.Argon2id)]
     [InlineData(PasswordAlgorithm.Bcrypt)]
-    public void checking_against_the_dummy_costs_what_a_real_check_costs(PasswordAlgorithm algorithm)
+    public async Task checking_against_the_dummy_costs_what_a_real_check_costs(PasswordAlgorithm algorithm)
     {
         // Costly enough (tens of ms) that timer noise is small against it.
         var hasher = new PasswordHasher(Options.Create(new PasswordOptions
@@ -182,20 +182,65 @@ public sealed class PasswordHasherTests
             Argon2Iterations = 3,
             BcryptCost = 10,
         }));
-        var stored = hasher.Hash(Password);
-        hasher.Verify(Password, stored);
-        hasher.VerifyAgainstDummy(Password);
+        var stored = await hasher.HashAsync(Password, CancellationToken.None);
+        await hasher.VerifyAsync(Password, stored, CancellationToken.None);
+        await hasher.VerifyAgainstDummyAsync(Password, CancellationToken.None);
 
-        static double MedianMs(Action check) => Enumerable.Range(0, 5).Select(_ =>
+        // Interleaved, so a slow moment of the machine hits both; the medians of 7 each.
+        var real = new List<double>();
+        var dummy = new List<double>();
+        for (var i = 0; i < 7; i++)
         {
             var clock = System.Diagnostics.Stopwatch.StartNew();
-            check();
-            return clock.Elapsed.TotalMilliseconds;
-        }).Order().ElementAt(2);
-        var real = MedianMs(() => Assert.Equal(PasswordVerification.Failed, hasher.Verify(Password + "?", stored)));
-        var dummy = MedianMs(() => hasher.VerifyAgainstDummy(Password));
+            Assert.Equal(PasswordVerification.Failed, await hasher.VerifyAsync(Password + "?", stored, CancellationToken.None));
+            real.Add(clock.Elapsed.TotalMilliseconds);
+            clock.Restart();
+            await hasher.VerifyAgainstDummyAsync(Password, CancellationToken.None);
+            dummy.Add(clock.Elapsed.TotalMilliseconds);
+        }
+        var ratio = dummy.Order().ElementAt(3) / real.Order().ElementAt(3);
 
-        Assert.InRange(dummy / real, 0.6, 1.6);
+        Assert.InRange(ratio, 0.5, 2.0);
+    }
+
+    [Fact]
+    public async Task no_more_hashes_run_at_once_than_configured_and_the_rest_wait_their_turn()
+    {
+        var options = new PasswordOptions { Argon2MemoryKiB = 8192, Argon2Iterations = 3, MaxConcurrentHashes = 1 };
+        var gated = new PasswordHasher(Options.Create(options));
+        var stored = await gated.HashAsync(Password, CancellationToken.None);
+        await gated.VerifyAsync(Password, stored, CancellationToken.None);
+
+        var one = System.Diagnostics.Stopwatch.StartNew();
+        await gated.VerifyAsync(Password, stored, CancellationToken.None);
+        var single = one.Elapsed;
+
+        var four = System.Diagnostics.Stopwatch.StartNew();
+        var results = await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => Task.Run(() => gated.VerifyAsync(Password, stored, CancellationToken.None))));
+        var together = four.Elapsed;
+
+        Assert.All(results, r => Assert.Equal(PasswordVerification.Succeeded, r));
+        // One at a time: four take about four times one (unlimited, they would share the cores).
+        Assert.True(together > single * 3, $"4 checks took {together.TotalMilliseconds:F0} ms, one {single.TotalMilliseconds:F0} ms");
+    }
+
+    [Fact]
+    public async Task a_check_waiting_its_turn_gives_up_when_the_request_is_cancelled()
+    {
+        var gated = new PasswordHasher(Options.Create(new PasswordOptions { Argon2MemoryKiB = 8192, Argon2Iterations = 3, MaxConcurrentHashes = 1 }));
+        var stored = await gated.HashAsync(Password, CancellationToken.None);
+        using var cancelled = new CancellationTokenSource();
+
+        var running = Task.Run(() => gated.VerifyAsync(Password, stored, CancellationToken.None));
+        var waiting = Task.Run(async () =>
+        {
+            await Task.Delay(5);
+            return await gated.VerifyAsync(Password, stored, cancelled.Token);
+        });
+        await cancelled.CancelAsync();
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => waiting);
+        Assert.Equal(PasswordVerification.Succeeded, await running);
     }
 
     private static byte[] FromUnpaddedBase64(string value) =>
