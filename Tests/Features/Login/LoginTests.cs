@@ -113,62 +113,9 @@ public sealed class LoginTests(ApiFixture api) : IClassFixture<ApiFixture>
         Assert.NotEmpty(body.Errors("password"));
     }
 
-    [Fact]
-    public async Task a_request_without_content_reports_both_fields()
-    {
-        var result = await api.Host.Scenario(s =>
-        {
-            s.Post.Url("/auth/login");
-            s.StatusCodeShouldBe(400);
-        });
 
-        var body = await result.BodyAsync();
-        result.ShouldBeProblem(body, 400);
-        Assert.NotEmpty(body.Errors("email"));
-        Assert.NotEmpty(body.Errors("password"));
-    }
 
-    [Fact]
-    public async Task malformed_json_is_reported_under_body()
-    {
-        var result = await api.Host.Scenario(s =>
-        {
-            s.Post.Text("{\"email\": \"a@b.io\", \"password\":").ToUrl("/auth/login");
-            s.WithRequestHeader("Content-Type", "application/json");
-            s.StatusCodeShouldBe(400);
-        });
 
-        var body = await result.BodyAsync();
-        result.ShouldBeProblem(body, 400);
-        Assert.NotEmpty(body.Errors("body"));
-    }
-
-    [Fact]
-    public async Task a_wrongly_typed_password_is_reported_under_its_name()
-    {
-        var result = await api.Host.Scenario(s =>
-        {
-            s.Post.Text("{\"email\": \"a@b.io\", \"password\": 123456789012}").ToUrl("/auth/login");
-            s.WithRequestHeader("Content-Type", "application/json");
-            s.StatusCodeShouldBe(400);
-        });
-
-        var body = await result.BodyAsync();
-        result.ShouldBeProblem(body, 400);
-        Assert.NotEmpty(body.Errors("password"));
-    }
-
-    [Fact]
-    public async Task a_body_that_is_not_json_is_unsupported()
-    {
-        var result = await api.Host.Scenario(s =>
-        {
-            s.Post.Text("email=a@b.io&password=x").ToUrl("/auth/login");
-            s.StatusCodeShouldBe(415);
-        });
-
-        result.ShouldBeProblem(await result.BodyAsync(), 415);
-    }
 
     [Fact]
     public async Task a_user_whose_stored_hash_is_unreadable_gets_the_ordinary_401()

@@ -87,62 +87,9 @@ public sealed class LogoutTests(ApiFixture api) : IClassFixture<ApiFixture>
         Assert.NotEmpty(body.Errors("refreshToken"));
     }
 
-    [Fact]
-    public async Task logout_with_no_body_at_all_is_a_validation_error()
-    {
-        var result = await api.Host.Scenario(s =>
-        {
-            s.Post.Url(RefreshScenarios.LogoutUrl);
-            s.StatusCodeShouldBe(400);
-        });
 
-        var body = await result.BodyAsync();
-        result.ShouldBeProblem(body, 400);
-        Assert.NotEmpty(body.Errors("refreshToken"));
-    }
 
-    [Fact]
-    public async Task logout_with_malformed_json_is_reported_under_body()
-    {
-        var result = await api.Host.Scenario(s =>
-        {
-            s.Post.Text("{\"refreshToken\":").ToUrl(RefreshScenarios.LogoutUrl);
-            s.WithRequestHeader("Content-Type", "application/json");
-            s.StatusCodeShouldBe(400);
-        });
 
-        var body = await result.BodyAsync();
-        result.ShouldBeProblem(body, 400);
-        Assert.NotEmpty(body.Errors("body"));
-    }
-
-    [Fact]
-    public async Task logout_with_a_body_that_is_not_json_is_unsupported()
-    {
-        var (_, _, login) = await api.NewSessionAsync();
-
-        var result = await api.Host.Scenario(s =>
-        {
-            s.Post.Text(login.RefreshToken!).ToUrl(RefreshScenarios.LogoutUrl);
-            s.StatusCodeShouldBe(415);
-        });
-
-        result.ShouldBeProblem(await result.BodyAsync(), 415);
-        await api.FamilyShouldBeLiveAsync(RefreshScenarios.Sid(login.AccessToken));
-    }
-
-    [Fact]
-    public async Task logout_with_a_wrongly_typed_token_is_a_validation_error()
-    {
-        var result = await api.Host.Scenario(s =>
-        {
-            s.Post.Text("{\"refreshToken\": 5}").ToUrl(RefreshScenarios.LogoutUrl);
-            s.WithRequestHeader("Content-Type", "application/json");
-            s.StatusCodeShouldBe(400);
-        });
-
-        Assert.NotEmpty((await result.BodyAsync()).Errors("refreshToken"));
-    }
 
     [Fact]
     public async Task cookie_only_logout_revokes_the_session_and_clears_the_cookie()

@@ -122,44 +122,8 @@ public sealed class RegisterTests(ApiFixture api) : IClassFixture<ApiFixture>
         Assert.Contains((await result.BodyAsync()).Errors("password"), e => e.Contains("email"));
     }
 
-    [Fact]
-    public async Task malformed_json_is_reported_under_body()
-    {
-        var result = await api.Host.Scenario(s =>
-        {
-            s.Post.Text("{\"email\":").ToUrl("/auth/register");
-            s.WithRequestHeader("Content-Type", "application/json");
-            s.StatusCodeShouldBe(400);
-        });
 
-        var body = await result.BodyAsync();
-        result.ShouldBeProblem(body, 400);
-        Assert.NotEmpty(body.Errors("body"));
-        Assert.DoesNotContain("LineNumber", body.GetRawText());
-    }
 
-    [Fact]
-    public async Task a_wrongly_typed_field_is_reported_under_its_name()
-    {
-        var result = await api.Host.Scenario(s =>
-        {
-            s.Post.Text("{\"email\": 5, \"password\": \"correct horse battery staple\"}").ToUrl("/auth/register");
-            s.WithRequestHeader("Content-Type", "application/json");
-            s.StatusCodeShouldBe(400);
-        });
-        Assert.NotEmpty((await result.BodyAsync()).Errors("email"));
-    }
-
-    [Fact]
-    public async Task a_body_that_is_not_json_is_unsupported()
-    {
-        var result = await api.Host.Scenario(s =>
-        {
-            s.Post.Text("email=a@b.io").ToUrl("/auth/register");
-            s.StatusCodeShouldBe(415);
-        });
-        result.ShouldBeProblem(await result.BodyAsync(), 415);
-    }
 
     [Fact]
     public async Task a_body_over_64_KiB_is_too_large()
