@@ -10,13 +10,12 @@ namespace SliceAuth.Infrastructure.Passwords;
 /// An <see cref="Argon2"/> allocates its whole block memory (m KiB) in its constructor, and
 /// <see cref="Argon2.Hash()"/> computes from scratch from the config it was built with: the first pass
 /// writes every block before any is read. Giving an instance a new password and salt therefore hashes
-/// exactly as a new instance would (PasswordHasherTests compares both with <c>Argon2.Hash</c> and a
-/// published test vector), without a fresh large-object allocation per hash, which made the GC run full
-/// collections and kept the heap about 100 MB larger under logins. At most one idle instance per core, and
-/// never more than eight, is kept (8 × m KiB at most, 152 MiB at the default cost); more concurrent hashes
-/// create instances that are disposed (zeroed) when handed back. The blocks
-/// an idle instance holds derive from the last password hashed on it, like the request buffers that held
-/// that password in the clear.
+/// exactly as a new instance would (PasswordHasherTests compares the two), without a fresh large-object
+/// allocation per hash, which made the GC run full collections and raised the API's peak RSS under
+/// logins by about 150 MB (bench/). At most one idle instance per core, and never more than eight, is
+/// kept (152 MiB at most at the default cost); more concurrent hashes create instances that are disposed
+/// (zeroed) when handed back. The blocks an idle instance holds derive from the last password hashed on
+/// it, like the request buffers that held that password in the clear.
 /// </remarks>
 public sealed class Argon2idInstances(int memoryKiB, int iterations, int parallelism, int hashLength)
 {

@@ -7,10 +7,10 @@ public static class TelemetrySetup
     public const string MetricsPath = "/metrics";
 
     /// <summary>
-    /// OpenTelemetry metrics in Prometheus format: the API's, Npgsql's, and of ASP.NET Core's the request
-    /// durations, Kestrel's connections, unhandled exceptions and rate-limiter decisions. Left out, because
-    /// each costs every request an update and tells little more: active requests, route-match attempts,
-    /// and authentication and authorization results (the API's own counters say what those decided).
+    /// OpenTelemetry metrics in Prometheus format: the API's, Npgsql's, the runtime's (GC, JIT, thread
+    /// pool), and of ASP.NET Core's the request durations, Kestrel's connections, unhandled exceptions and
+    /// rate-limiter decisions. Left out, because each costs every request an update and tells little more:
+    /// active requests and route-match attempts.
     /// </summary>
     public static IServiceCollection AddTelemetry(this IServiceCollection services)
     {
