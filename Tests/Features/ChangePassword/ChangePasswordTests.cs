@@ -1,3 +1,4 @@
+using SliceAuth.Tests.Features.Refresh;
 using SliceAuth.Tests.Features.Sessions;
 using SliceAuth.Tests.Infrastructure;
 
@@ -14,7 +15,7 @@ public sealed class ChangePasswordTests(ApiFixture api) : IClassFixture<ApiFixtu
         var (email, userId, first) = await api.NewSessionAsync();
         var second = await api.LoginAsync(email);
         var secondRefreshed = await api.RefreshedAsync(second.RefreshToken!);
-        var sids = new[] { first, second }.Select(t => SessionScenarios.Sid(t.AccessToken)).ToArray();
+        var sids = new[] { first, second }.Select(t => RefreshScenarios.Sid(t.AccessToken)).ToArray();
         var (_, _, bob) = await api.NewSessionAsync();
         var oldHash = await api.PasswordHashAsync(userId);
 
@@ -27,17 +28,17 @@ public sealed class ChangePasswordTests(ApiFixture api) : IClassFixture<ApiFixtu
         Assert.StartsWith(Argon2idAtTestSettings, newHash);
         Assert.DoesNotContain(NewPassword, newHash);
         foreach (var sid in sids)
-            await api.SessionShouldBeRevokedAsync(sid);
+            await api.FamilyShouldBeRevokedAsync(sid);
         foreach (var token in new[] { first.RefreshToken!, secondRefreshed.RefreshToken!, second.RefreshToken! })
             await api.RefreshIsRejectedAsync(token);
 
         var rejected = await api.LoginAttemptAsync(email, ApiFixture.StrongPassword, 401);
         rejected.ShouldBeProblem(await rejected.BodyAsync(), 401);
         var fresh = await api.LoginAsync(email, NewPassword);
-        Assert.Equal([SessionScenarios.Sid(fresh.AccessToken)], (await api.SessionsAsync(fresh.AccessToken)).Ids());
+        Assert.Equal([RefreshScenarios.Sid(fresh.AccessToken)], (await api.SessionsAsync(fresh.AccessToken)).Ids());
         await api.RefreshedAsync(fresh.RefreshToken!);
 
-        await api.SessionShouldBeLiveAsync(SessionScenarios.Sid(bob.AccessToken));
+        await api.FamilyShouldBeLiveAsync(RefreshScenarios.Sid(bob.AccessToken));
         await api.RefreshedAsync(bob.RefreshToken!);
     }
 
@@ -166,9 +167,9 @@ public sealed class ChangePasswordTests(ApiFixture api) : IClassFixture<ApiFixtu
     private async Task ShouldBeUnchangedAsync(string email, Guid userId, string oldHash, Tokens login)
     {
         Assert.Equal(oldHash, await api.PasswordHashAsync(userId));
-        var sid = SessionScenarios.Sid(login.AccessToken);
-        await api.SessionShouldBeLiveAsync(sid);
-        Assert.Equal(sid, SessionScenarios.Sid((await api.RefreshedAsync(login.RefreshToken!)).AccessToken));
+        var sid = RefreshScenarios.Sid(login.AccessToken);
+        await api.FamilyShouldBeLiveAsync(sid);
+        Assert.Equal(sid, RefreshScenarios.Sid((await api.RefreshedAsync(login.RefreshToken!)).AccessToken));
         await api.LoginAttemptAsync(email, NewPassword, 401);
         await api.LoginAsync(email);
     }

@@ -1,3 +1,4 @@
+using SliceAuth.Tests.Features.Refresh;
 using SliceAuth.Tests.Features.Sessions;
 using SliceAuth.Tests.Infrastructure;
 
@@ -12,14 +13,14 @@ public sealed class LogoutAllTests(ApiFixture api) : IClassFixture<ApiFixture>
         var second = await api.LoginAsync(email);
         var third = await api.LoginAsync(email);
         var secondRefreshed = await api.RefreshedAsync(second.RefreshToken!);
-        var sids = new[] { first, second, third }.Select(t => SessionScenarios.Sid(t.AccessToken)).ToArray();
+        var sids = new[] { first, second, third }.Select(t => RefreshScenarios.Sid(t.AccessToken)).ToArray();
         var (_, bobId, bob) = await api.NewSessionAsync();
 
         var result = await api.LogoutAllAsync(first.AccessToken, 204);
 
         Assert.Equal("", await result.ReadAsTextAsync());
         foreach (var sid in sids)
-            await api.SessionShouldBeRevokedAsync(sid);
+            await api.FamilyShouldBeRevokedAsync(sid);
         Assert.Equal(0L, await api.ScalarAsync<long>(
             "select count(*) from sessions where user_id = $1 and revoked_at is null", userId));
         Assert.Equal(0L, await api.ScalarAsync<long>(
@@ -28,7 +29,7 @@ public sealed class LogoutAllTests(ApiFixture api) : IClassFixture<ApiFixture>
             await api.RefreshIsRejectedAsync(token);
         Assert.Empty(await api.SessionsAsync(first.AccessToken));
 
-        await api.SessionShouldBeLiveAsync(SessionScenarios.Sid(bob.AccessToken));
+        await api.FamilyShouldBeLiveAsync(RefreshScenarios.Sid(bob.AccessToken));
         Assert.Equal(1L, await api.ScalarAsync<long>("select count(*) from sessions where user_id = $1 and revoked_at is null", bobId));
         Assert.Single(await api.SessionsAsync(bob.AccessToken));
         await api.RefreshedAsync(bob.RefreshToken!);
@@ -46,7 +47,7 @@ public sealed class LogoutAllTests(ApiFixture api) : IClassFixture<ApiFixture>
         Assert.Equal(email, me.GetProperty("email").GetString());
         // Logging in again opens a new session, unaffected by the earlier logout-all.
         var again = await api.LoginAsync(email);
-        Assert.Equal([SessionScenarios.Sid(again.AccessToken)], (await api.SessionsAsync(login.AccessToken)).Ids());
+        Assert.Equal([RefreshScenarios.Sid(again.AccessToken)], (await api.SessionsAsync(login.AccessToken)).Ids());
         await api.RefreshedAsync(again.RefreshToken!);
     }
 
@@ -54,7 +55,7 @@ public sealed class LogoutAllTests(ApiFixture api) : IClassFixture<ApiFixture>
     public async Task logout_all_twice_is_no_content_and_keeps_the_first_revocation()
     {
         var (_, _, login) = await api.NewSessionAsync();
-        var sid = SessionScenarios.Sid(login.AccessToken);
+        var sid = RefreshScenarios.Sid(login.AccessToken);
         await api.LogoutAllAsync(login.AccessToken, 204);
         var revokedAt = await api.SessionRevokedAtAsync(sid);
 
@@ -93,7 +94,7 @@ public sealed class LogoutAllTests(ApiFixture api) : IClassFixture<ApiFixture>
         var result = await api.LogoutAllAsync(accessToken: null, 401);
 
         await result.ShouldBeUnauthorizedAsync();
-        await api.SessionShouldBeLiveAsync(SessionScenarios.Sid(login.AccessToken));
+        await api.FamilyShouldBeLiveAsync(RefreshScenarios.Sid(login.AccessToken));
         await api.RefreshedAsync(login.RefreshToken!);
     }
 }

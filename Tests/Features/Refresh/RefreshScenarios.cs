@@ -68,7 +68,7 @@ public static class RefreshScenarios
     public static async Task FamilyShouldBeRevokedAsync(this ApiFixture api, Guid sessionId)
     {
         Assert.NotNull(await api.SessionRevokedAtAsync(sessionId));
-        Assert.True(await api.TokenRowsAsync(sessionId) > 0);
+        Assert.True(await api.TokenRowsAsync(sessionId) > 0, "the session has no refresh token rows");
         Assert.Equal(0L, await api.TokenRowsAsync(sessionId, "revoked_at is null"));
     }
 

@@ -1,3 +1,4 @@
+using SliceAuth.Tests.Features.Refresh;
 using SliceAuth.Tests.Features.Sessions;
 using SliceAuth.Tests.Infrastructure;
 
@@ -10,18 +11,18 @@ public sealed class RevokeSessionTests(ApiFixture api) : IClassFixture<ApiFixtur
     {
         var (email, _, kept) = await api.NewSessionAsync();
         var other = await api.LoginAsync(email);
-        var otherSid = SessionScenarios.Sid(other.AccessToken);
+        var otherSid = RefreshScenarios.Sid(other.AccessToken);
         var otherRefreshed = await api.RefreshedAsync(other.RefreshToken!);
 
         var result = await api.RevokeSessionAsync(kept.AccessToken, otherSid.ToString(), 204);
 
         Assert.Equal("", await result.ReadAsTextAsync());
-        Assert.Equal([SessionScenarios.Sid(kept.AccessToken)], (await api.SessionsAsync(kept.AccessToken)).Ids());
-        await api.SessionShouldBeRevokedAsync(otherSid);
+        Assert.Equal([RefreshScenarios.Sid(kept.AccessToken)], (await api.SessionsAsync(kept.AccessToken)).Ids());
+        await api.FamilyShouldBeRevokedAsync(otherSid);
         Assert.Equal(2L, await api.TokenRowsAsync(otherSid));
         await api.RefreshIsRejectedAsync(otherRefreshed.RefreshToken!);
         await api.RefreshIsRejectedAsync(other.RefreshToken!);
-        await api.SessionShouldBeLiveAsync(SessionScenarios.Sid(kept.AccessToken));
+        await api.FamilyShouldBeLiveAsync(RefreshScenarios.Sid(kept.AccessToken));
         await api.RefreshedAsync(kept.RefreshToken!);
     }
 
@@ -30,17 +31,17 @@ public sealed class RevokeSessionTests(ApiFixture api) : IClassFixture<ApiFixtur
     {
         var (email, userId, current) = await api.NewSessionAsync();
         var other = await api.LoginAsync(email);
-        var sid = SessionScenarios.Sid(current.AccessToken);
+        var sid = RefreshScenarios.Sid(current.AccessToken);
 
         await api.RevokeSessionAsync(current.AccessToken, sid.ToString(), 204);
 
-        await api.SessionShouldBeRevokedAsync(sid);
+        await api.FamilyShouldBeRevokedAsync(sid);
         await api.RefreshIsRejectedAsync(current.RefreshToken!);
         // Verification is stateless: the access token keeps working until it expires.
         var me = await (await api.MeAsync(current.AccessToken, 200)).BodyAsync();
         Assert.Equal(userId, me.GetProperty("id").GetGuid());
-        Assert.Equal([SessionScenarios.Sid(other.AccessToken)], (await api.SessionsAsync(current.AccessToken)).Ids());
-        await api.SessionShouldBeLiveAsync(SessionScenarios.Sid(other.AccessToken));
+        Assert.Equal([RefreshScenarios.Sid(other.AccessToken)], (await api.SessionsAsync(current.AccessToken)).Ids());
+        await api.FamilyShouldBeLiveAsync(RefreshScenarios.Sid(other.AccessToken));
         await api.RefreshedAsync(other.RefreshToken!);
     }
 
@@ -49,15 +50,15 @@ public sealed class RevokeSessionTests(ApiFixture api) : IClassFixture<ApiFixtur
     {
         var (_, _, alice) = await api.NewSessionAsync();
         var (_, _, bob) = await api.NewSessionAsync();
-        var bobSid = SessionScenarios.Sid(bob.AccessToken);
+        var bobSid = RefreshScenarios.Sid(bob.AccessToken);
 
         var result = await api.RevokeSessionAsync(alice.AccessToken, bobSid.ToString(), 404);
 
         var body = await result.BodyAsync();
         result.ShouldBeProblem(body, 404);
-        await api.SessionShouldBeLiveAsync(bobSid);
+        await api.FamilyShouldBeLiveAsync(bobSid);
         Assert.Equal([bobSid], (await api.SessionsAsync(bob.AccessToken)).Ids());
-        Assert.Equal(bobSid, SessionScenarios.Sid((await api.RefreshedAsync(bob.RefreshToken!)).AccessToken));
+        Assert.Equal(bobSid, RefreshScenarios.Sid((await api.RefreshedAsync(bob.RefreshToken!)).AccessToken));
 
         // Not told apart from an id that exists nowhere, so session ids cannot be probed.
         var unknown = await (await api.RevokeSessionAsync(alice.AccessToken, Guid.NewGuid().ToString(), 404)).BodyAsync();
@@ -87,7 +88,7 @@ public sealed class RevokeSessionTests(ApiFixture api) : IClassFixture<ApiFixtur
     {
         var (email, _, caller) = await api.NewSessionAsync();
         var ended = await api.LoginAsync(email);
-        var endedSid = SessionScenarios.Sid(ended.AccessToken);
+        var endedSid = RefreshScenarios.Sid(ended.AccessToken);
         await api.RevokeSessionAsync(caller.AccessToken, endedSid.ToString(), 204);
         var revokedAt = await api.SessionRevokedAtAsync(endedSid);
 
@@ -104,7 +105,7 @@ public sealed class RevokeSessionTests(ApiFixture api) : IClassFixture<ApiFixtur
         var ended = await api.LoginAsync(email);
         await api.LogoutAsync(ended.RefreshToken!);
 
-        var result = await api.RevokeSessionAsync(caller.AccessToken, SessionScenarios.Sid(ended.AccessToken).ToString(), 404);
+        var result = await api.RevokeSessionAsync(caller.AccessToken, RefreshScenarios.Sid(ended.AccessToken).ToString(), 404);
 
         result.ShouldBeProblem(await result.BodyAsync(), 404);
     }
@@ -113,12 +114,12 @@ public sealed class RevokeSessionTests(ApiFixture api) : IClassFixture<ApiFixtur
     public async Task revoking_a_session_without_a_token_is_unauthorized()
     {
         var (_, _, login) = await api.NewSessionAsync();
-        var sid = SessionScenarios.Sid(login.AccessToken);
+        var sid = RefreshScenarios.Sid(login.AccessToken);
 
         var result = await api.RevokeSessionAsync(accessToken: null, sid.ToString(), 401);
 
         await result.ShouldBeUnauthorizedAsync();
-        await api.SessionShouldBeLiveAsync(sid);
+        await api.FamilyShouldBeLiveAsync(sid);
         await api.RefreshedAsync(login.RefreshToken!);
     }
 }

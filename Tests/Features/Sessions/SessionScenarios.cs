@@ -1,6 +1,6 @@
-using System.Buffers.Text;
 using System.Text.Json;
 using Alba;
+using SliceAuth.Tests.Features.Refresh;
 using SliceAuth.Tests.Infrastructure;
 
 namespace SliceAuth.Tests.Features.Sessions;
@@ -13,14 +13,9 @@ public static class SessionScenarios
     public const string SessionsUrl = "/auth/sessions";
     public const string LogoutAllUrl = "/auth/logout-all";
     public const string PasswordUrl = "/auth/password";
-    public const string RefreshUrl = "/auth/refresh";
-    public const string LogoutUrl = "/auth/logout";
     public const string MeUrl = "/auth/me";
     public const int MaxUserAgentLength = 256;
     public static readonly TimeSpan RefreshLifetime = TimeSpan.FromDays(14);
-
-    /// <summary>Where a refresh token's row is found: by the SHA-256 of its UTF-8 bytes, as the contract stores it.</summary>
-    public const string ByToken = "token_hash = sha256(convert_to($1, 'UTF8'))";
 
     public static void WithAccessToken(this Scenario s, string? accessToken)
     {
@@ -97,29 +92,6 @@ public static class SessionScenarios
             s.StatusCodeShouldBe(status);
         });
 
-    public static Task<IScenarioResult> RefreshAsync(this ApiFixture api, string refreshToken, int status) =>
-        api.Host.Scenario(s =>
-        {
-            s.Post.Json(new { refreshToken }).ToUrl(RefreshUrl);
-            s.StatusCodeShouldBe(status);
-        });
-
-    public static async Task<Tokens> RefreshedAsync(this ApiFixture api, string refreshToken) =>
-        (await (await api.RefreshAsync(refreshToken, 200)).ReadAsJsonAsync<Tokens>())!;
-
-    public static async Task RefreshIsRejectedAsync(this ApiFixture api, string refreshToken)
-    {
-        var result = await api.RefreshAsync(refreshToken, 401);
-        result.ShouldBeProblem(await result.BodyAsync(), 401);
-    }
-
-    public static Task LogoutAsync(this ApiFixture api, string refreshToken) =>
-        api.Host.Scenario(s =>
-        {
-            s.Post.Json(new { refreshToken }).ToUrl(LogoutUrl);
-            s.StatusCodeShouldBe(204);
-        });
-
     /// <summary>Asserts a 401 problem with a Bearer challenge: what a protected endpoint answers without a token.</summary>
     public static async Task ShouldBeUnauthorizedAsync(this IScenarioResult result)
     {
@@ -127,35 +99,11 @@ public static class SessionScenarios
         Assert.StartsWith("Bearer", result.Context.Response.Headers.WWWAuthenticate.ToString());
     }
 
-    /// <summary>The access token's `sid` claim: the session it was issued for.</summary>
-    public static Guid Sid(string jwt) =>
-        Guid.Parse(JsonDocument.Parse(Base64Url.DecodeFromChars(jwt.Split('.')[1])).RootElement.GetProperty("sid").GetString()!);
-
     public static async Task<string> PasswordHashAsync(this ApiFixture api, Guid userId) =>
         (await api.ScalarAsync<string>("select password from users where id = $1", userId))!;
 
-    public static Task<DateTime?> SessionRevokedAtAsync(this ApiFixture api, Guid sessionId) =>
-        api.ScalarAsync<DateTime?>("select revoked_at from sessions where id = $1", sessionId);
-
     public static Task<DateTime> TokenExpiresAtAsync(this ApiFixture api, string refreshToken) =>
-        api.ScalarAsync<DateTime>($"select expires_at from refresh_tokens where {ByToken}", refreshToken);
-
-    public static Task<long> TokenRowsAsync(this ApiFixture api, Guid sessionId, string condition = "true") =>
-        api.ScalarAsync<long>($"select count(*) from refresh_tokens where session_id = $1 and ({condition})", sessionId);
-
-    /// <summary>Asserts the session row and every refresh token of it are revoked.</summary>
-    public static async Task SessionShouldBeRevokedAsync(this ApiFixture api, Guid sessionId)
-    {
-        Assert.NotNull(await api.SessionRevokedAtAsync(sessionId));
-        Assert.True(await api.TokenRowsAsync(sessionId) > 0, "the session has no refresh token rows");
-        Assert.Equal(0L, await api.TokenRowsAsync(sessionId, "revoked_at is null"));
-    }
-
-    public static async Task SessionShouldBeLiveAsync(this ApiFixture api, Guid sessionId)
-    {
-        Assert.Null(await api.SessionRevokedAtAsync(sessionId));
-        Assert.Equal(0L, await api.TokenRowsAsync(sessionId, "revoked_at is not null"));
-    }
+        api.ScalarAsync<DateTime>($"select expires_at from refresh_tokens where {RefreshScenarios.ByToken}", refreshToken);
 
     public static Guid[] Ids(this IEnumerable<JsonElement> sessions) =>
         sessions.Select(s => s.GetProperty("id").GetGuid()).ToArray();
@@ -203,10 +151,10 @@ public static class RevocationRace
     /// </summary>
     public static async Task NoSessionCanRefreshAsync(this ApiFixture api, Guid userId, Tokens[] before, Outcome[] refreshes)
     {
-        var sessionsBefore = before.Select(t => SessionScenarios.Sid(t.AccessToken)).ToArray();
+        var sessionsBefore = before.Select(t => RefreshScenarios.Sid(t.AccessToken)).ToArray();
         Assert.All(refreshes, r => Assert.True(r.Status is 200 or 401, $"a racing refresh answered {r.Status}"));
         var issued = refreshes.Where(r => r.Status == 200).Select(r => r.Tokens!).ToArray();
-        Assert.All(issued, t => Assert.Contains(SessionScenarios.Sid(t.AccessToken), sessionsBefore));
+        Assert.All(issued, t => Assert.Contains(RefreshScenarios.Sid(t.AccessToken), sessionsBefore));
         foreach (var sid in sessionsBefore)
             Assert.NotNull(await api.SessionRevokedAtAsync(sid));
         Assert.Equal(0L, await api.ScalarAsync<long>("select count(*) from sessions where user_id = $1 and revoked_at is null", userId));
@@ -218,7 +166,7 @@ public static class RevocationRace
     {
         var result = await api.Host.Scenario(s =>
         {
-            s.Post.Json(new { refreshToken }).ToUrl(SessionScenarios.RefreshUrl);
+            s.Post.Json(new { refreshToken }).ToUrl(RefreshScenarios.RefreshUrl);
             s.IgnoreStatusCode();
         });
         var status = result.Context.Response.StatusCode;

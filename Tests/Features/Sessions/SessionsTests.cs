@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.RegularExpressions;
+using SliceAuth.Tests.Features.Refresh;
 using SliceAuth.Tests.Infrastructure;
 
 namespace SliceAuth.Tests.Features.Sessions;
@@ -19,8 +20,8 @@ public sealed partial class SessionsTests(ApiFixture api) : IClassFixture<ApiFix
         var userId = await api.RegisterAsync(email);
         var first = await api.LoginFromAsync(email, Browser);
         var second = await api.LoginFromAsync(email, LongAgent);
-        var firstSid = SessionScenarios.Sid(first.AccessToken);
-        var secondSid = SessionScenarios.Sid(second.AccessToken);
+        var firstSid = RefreshScenarios.Sid(first.AccessToken);
+        var secondSid = RefreshScenarios.Sid(second.AccessToken);
 
         var sessions = await api.SessionsAsync(second.AccessToken);
 
@@ -67,13 +68,13 @@ public sealed partial class SessionsTests(ApiFixture api) : IClassFixture<ApiFix
             var sessions = await api.SessionsAsync(tokens.AccessToken);
             Assert.Equal(3, sessions.Length);
             var current = Assert.Single(sessions, s => s.GetProperty("current").GetBoolean());
-            Assert.Equal(SessionScenarios.Sid(tokens.AccessToken), current.GetProperty("id").GetGuid());
+            Assert.Equal(RefreshScenarios.Sid(tokens.AccessToken), current.GetProperty("id").GetGuid());
         }
 
         // A refreshed access token belongs to the same session, so it is still the one marked current.
         var refreshed = await api.RefreshedAsync(first.RefreshToken!);
         var afterRefresh = await api.SessionsAsync(refreshed.AccessToken);
-        Assert.Equal(SessionScenarios.Sid(first.AccessToken),
+        Assert.Equal(RefreshScenarios.Sid(first.AccessToken),
             Assert.Single(afterRefresh, s => s.GetProperty("current").GetBoolean()).GetProperty("id").GetGuid());
     }
 
@@ -87,7 +88,7 @@ public sealed partial class SessionsTests(ApiFixture api) : IClassFixture<ApiFix
         var session = Assert.Single(await api.SessionsAsync(login.AccessToken));
 
         Assert.Equal(JsonValueKind.Null, session.GetProperty("userAgent").ValueKind);
-        Assert.Null(await api.ScalarAsync<string>("select user_agent from sessions where id = $1", SessionScenarios.Sid(login.AccessToken)));
+        Assert.Null(await api.ScalarAsync<string>("select user_agent from sessions where id = $1", RefreshScenarios.Sid(login.AccessToken)));
     }
 
     [Fact]
@@ -101,11 +102,11 @@ public sealed partial class SessionsTests(ApiFixture api) : IClassFixture<ApiFix
 
         var sessions = await api.SessionsAsync(kept.AccessToken);
 
-        Assert.Equal([SessionScenarios.Sid(kept.AccessToken)], sessions.Ids());
-        Assert.NotNull(await api.SessionRevokedAtAsync(SessionScenarios.Sid(ended.AccessToken)));
+        Assert.Equal([RefreshScenarios.Sid(kept.AccessToken)], sessions.Ids());
+        Assert.NotNull(await api.SessionRevokedAtAsync(RefreshScenarios.Sid(ended.AccessToken)));
         // Its own access token still verifies, and lists the other session but not its own.
         var fromEnded = await api.SessionsAsync(ended.AccessToken);
-        Assert.Equal([SessionScenarios.Sid(kept.AccessToken)], fromEnded.Ids());
+        Assert.Equal([RefreshScenarios.Sid(kept.AccessToken)], fromEnded.Ids());
         Assert.False(fromEnded[0].GetProperty("current").GetBoolean());
     }
 
@@ -120,8 +121,8 @@ public sealed partial class SessionsTests(ApiFixture api) : IClassFixture<ApiFix
         var alices = await api.SessionsAsync(alice.AccessToken);
         var bobs = await api.SessionsAsync(bob.AccessToken);
 
-        Assert.Equal([SessionScenarios.Sid(aliceAgain.AccessToken), SessionScenarios.Sid(alice.AccessToken)], alices.Ids());
-        Assert.Equal([SessionScenarios.Sid(bobAgain.AccessToken), SessionScenarios.Sid(bob.AccessToken)], bobs.Ids());
+        Assert.Equal([RefreshScenarios.Sid(aliceAgain.AccessToken), RefreshScenarios.Sid(alice.AccessToken)], alices.Ids());
+        Assert.Equal([RefreshScenarios.Sid(bobAgain.AccessToken), RefreshScenarios.Sid(bob.AccessToken)], bobs.Ids());
     }
 
     [Fact]
@@ -194,8 +195,8 @@ public sealed class SessionClockTests(ApiFixture api) : IClassFixture<ApiFixture
         // The first login's 14 days are over; the one 25 hours old is still live.
         var sessions = await api.SessionsAsync(now.AccessToken);
 
-        Assert.Equal([SessionScenarios.Sid(now.AccessToken), SessionScenarios.Sid(recent.AccessToken)], sessions.Ids());
-        Assert.Null(await api.SessionRevokedAtAsync(SessionScenarios.Sid(old.AccessToken)));
+        Assert.Equal([RefreshScenarios.Sid(now.AccessToken), RefreshScenarios.Sid(recent.AccessToken)], sessions.Ids());
+        Assert.Null(await api.SessionRevokedAtAsync(RefreshScenarios.Sid(old.AccessToken)));
         await api.RefreshIsRejectedAsync(old.RefreshToken!);
         await api.RefreshedAsync(recent.RefreshToken!);
     }
