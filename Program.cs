@@ -1,6 +1,8 @@
+using System.Runtime.CompilerServices;
 using Microsoft.Extensions.Options;
 using SliceAuth.Infrastructure;
 using SliceAuth.Infrastructure.Database;
+using SliceAuth.Infrastructure.Http;
 
 try
 {
@@ -9,6 +11,16 @@ try
 
     var app = builder.Build();
     app.UseSliceAuth();
+
+    // `SliceAuth openapi FILE`: write the OpenAPI document and exit, before touching the database. The
+    // native build, which cannot generate the document, serves the file its publish wrote this way; the
+    // check also leaves the generator out of the native executable.
+    if (args is ["openapi", var documentFile] && RuntimeFeature.IsDynamicCodeSupported)
+    {
+        await app.WriteOpenApiDocumentAsync(documentFile);
+        return 0;
+    }
+
     await app.PrepareAsync();
 
     // `dotnet run -- migrate`: apply the migrations and exit.

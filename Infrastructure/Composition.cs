@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using FastEndpoints;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
@@ -12,6 +13,8 @@ namespace SliceAuth.Infrastructure;
 /// <summary>What the slices share, registered once; a new slice needs nothing here.</summary>
 public static class Composition
 {
+    [UnconditionalSuppressMessage("Trimming", "IL2026", Justification = NativeBuild.OwnTypesKept)]
+    [UnconditionalSuppressMessage("AOT", "IL3050", Justification = NativeBuild.OwnTypesKept)]
     public static WebApplicationBuilder AddSliceAuth(this WebApplicationBuilder builder)
     {
         builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = RequestLimits.MaxBodyBytes);
@@ -35,7 +38,13 @@ public static class Composition
         services.AddTrustedProxies(builder.Configuration);
         services.AddRateLimits();
         services.AddDatabaseHealth();
-        services.AddFastEndpoints();
+        // Endpoints and validators are found in this assembly only (the native build cannot scan them all).
+        services.AddFastEndpoints(discovery =>
+        {
+            discovery.DisableAutoDiscovery = true;
+            discovery.Assemblies = [typeof(Composition).Assembly];
+        });
+        services.ConfigureHttpJsonOptions(json => json.SerializerOptions.TypeInfoResolverChain.Insert(0, ApiJson.Default));
         services.AddOpenApiDocument();
         return builder;
     }
@@ -57,6 +66,9 @@ public static class Composition
             config.Errors.ResponseBuilder = Problems.Validation;
             config.Errors.ProducesMetadataType = typeof(Microsoft.AspNetCore.Http.HttpValidationProblemDetails);
             config.Binding.JsonExceptionTransformer = Problems.JsonFailure;
+            // `?useCookie=true`: FastEndpoints' own parser finds bool.TryParse by reflection, which the
+            // native build trims; this one is plain code in every build.
+            config.Binding.ValueParserFor<bool?>(input => new(bool.TryParse(input.ToString(), out var flag), flag));
         });
         app.UseOpenApiDocument();
         return app;

@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Reflection;
 using Dapper;
 using FluentMigrator;
@@ -18,9 +19,12 @@ public static class DatabaseHealth
     public const string ReadyPath = "/health/ready";
     private const string ReadyTag = "ready";
 
-    private static readonly long LatestMigration = typeof(DatabaseHealth).Assembly.GetTypes()
+    [UnconditionalSuppressMessage("Trimming", "IL2026", Justification = NativeBuild.OwnTypesKept)]
+    private static long FindLatestMigration() => typeof(DatabaseHealth).Assembly.GetTypes()
         .Select(t => t.GetCustomAttribute<MigrationAttribute>()?.Version ?? 0)
         .Max();
+
+    private static readonly long LatestMigration = FindLatestMigration();
 
     public static IServiceCollection AddDatabaseHealth(this IServiceCollection services)
     {
@@ -38,7 +42,7 @@ public static class DatabaseHealth
     private static Task WriteAsync(HttpContext context, HealthReport report)
     {
         if (report.Status == HealthStatus.Healthy)
-            return context.Response.WriteAsJsonAsync(new { status = report.Status.ToString() });
+            return context.Response.WriteAsJsonAsync(new HealthBody(report.Status.ToString()), ApiJson.Default.HealthBody);
         context.Response.Headers.RetryAfter = Problems.DatabaseRetryAfterSeconds.ToString();
         return Problems.WriteAsync(context, StatusCodes.Status503ServiceUnavailable,
             report.Entries.Values.FirstOrDefault(e => e.Status != HealthStatus.Healthy).Description);

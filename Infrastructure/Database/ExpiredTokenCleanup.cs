@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using System.Diagnostics.CodeAnalysis;
 using Dapper;
 using Microsoft.Extensions.Options;
 using Npgsql;
@@ -11,10 +12,13 @@ public sealed class CleanupOptions
 
     public bool Enabled { get; set; } = true;
 
+    [UnconditionalSuppressMessage("Trimming", "IL2026", Justification = NativeBuild.OwnTypesKept)]
+
     [Range(typeof(TimeSpan), "00:00:01", "7.00:00:00")]
     public TimeSpan Interval { get; set; } = TimeSpan.FromHours(1);
 
     /// <summary>How long expired or revoked rows are kept before they are deleted.</summary>
+    [UnconditionalSuppressMessage("Trimming", "IL2026", Justification = NativeBuild.OwnTypesKept)]
     [Range(typeof(TimeSpan), "00:00:00", "365.00:00:00")]
     public TimeSpan Margin { get; set; } = TimeSpan.FromDays(1);
 

@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using Dapper;
 using FluentMigrator.Runner;
 using FluentMigrator.Runner.Initialization;
@@ -18,6 +19,9 @@ public static class Migrations
             .Configure<RunnerOptions>(options => options.TransactionPerSession = true);
 
     /// <summary>Applies every pending migration, after checking that the data can take them.</summary>
+    // FluentMigrator finds Npgsql's provider factory by its type name and reads its static Instance field:
+    // this keeps both in the native build, which would otherwise trim them as unreferenced.
+    [DynamicDependency(DynamicallyAccessedMemberTypes.PublicFields, typeof(NpgsqlFactory))]
     public static async Task MigrateDatabaseAsync(this IServiceProvider services)
     {
         try

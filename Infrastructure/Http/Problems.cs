@@ -30,7 +30,7 @@ public static class Problems
             Detail = detail,
             Extensions = { ["traceId"] = TraceId(context) },
         };
-        await context.Response.WriteAsJsonAsync(problem, JsonSerializerOptions.Web, ContentType);
+        await context.Response.WriteAsJsonAsync(problem, ApiJson.Default.ProblemDetails, ContentType);
     }
 
     /// <summary>The shape of ASP.NET Core's ValidationProblemDetails: a map from camelCase field to messages.</summary>

@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using System.Diagnostics.CodeAnalysis;
 
 namespace SliceAuth.Infrastructure.Tokens;
 
@@ -30,13 +31,18 @@ public sealed class JwtOptions
     [Required]
     public string Audience { get; set; } = "sliceauth";
 
+    [UnconditionalSuppressMessage("Trimming", "IL2026", Justification = NativeBuild.OwnTypesKept)]
+
     [Range(typeof(TimeSpan), "00:00:10", "1.00:00:00")]
     public TimeSpan AccessTokenLifetime { get; set; } = TimeSpan.FromMinutes(15);
+
+    [UnconditionalSuppressMessage("Trimming", "IL2026", Justification = NativeBuild.OwnTypesKept)]
 
     [Range(typeof(TimeSpan), "00:01:00", "365.00:00:00")]
     public TimeSpan RefreshTokenLifetime { get; set; } = TimeSpan.FromDays(14);
 
     /// <summary>How long a retired refresh token still mints a sibling instead of counting as reuse; zero disables.</summary>
+    [UnconditionalSuppressMessage("Trimming", "IL2026", Justification = NativeBuild.OwnTypesKept)]
     [Range(typeof(TimeSpan), "00:00:00", "00:10:00")]
     public TimeSpan RefreshReuseGrace { get; set; } = TimeSpan.FromSeconds(10);
 }
