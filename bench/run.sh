@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
 # SliceAuth benchmark, one command: `bash bench/run.sh`.
 #
-# Builds in Release, starts a private durable PostgreSQL (the app's EmbeddedPostgres launcher, fsync on,
-# pg_stat_statements loaded), starts the API as in production and a bare ASP.NET Core baseline, loads
-# them with wrk, and prints one table; every figure goes to bench/results/latest.json. About 6-8 minutes
+# Publishes the API as deployed (`dotnet publish`: one native executable), starts a private durable
+# PostgreSQL (the app's EmbeddedPostgres launcher, fsync on, pg_stat_statements loaded), starts the API
+# as in production and a bare ASP.NET Core baseline (also native), loads them with wrk, and prints one
+# table; every figure goes to bench/results/latest.json. The raw Argon2id rate comes from the bench tool
+# compiled the same way; the JIT build's figures are measured beside them as a diagnostic. About 6-8 minutes
 # on 2 cores, most of it seeding 1M users and 5M refresh tokens. Only 127.0.0.1 is ever bound or loaded.
 #
 # Knobs (environment): BENCH_DURATION (s per measurement, 10), BENCH_WARMUP (s, 5), BENCH_SEED_USERS
@@ -58,9 +60,19 @@ log "Building in Release"
 LOAD_AT_START=$(cut -d' ' -f1-3 /proc/loadavg)
 COMMIT=$(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo unknown)
 APP_CHANGES=$(git -C "$ROOT" status --porcelain -- Program.cs Features Infrastructure Migrations SliceAuth.csproj 2>/dev/null | wc -l)
-for project in SliceAuth.csproj "$BENCH/Tool/BenchTool.csproj" "$BENCH/Baseline/Baseline.csproj"; do
+NATIVE=$RUN/native
+# The tool's native build only measures the raw hash rate; the trim warnings of the API's dependencies
+# that it repeats are the API's own publish's concern, so they stay warnings here. Like the API's
+# publish, it compiles for speed: the rate must come from the same machine code as the API's hashes.
+dotnet publish -c Release "$BENCH/Tool/BenchTool.csproj" -nologo -v q -clp:ErrorsOnly -p:PublishAot=true \
+  -p:OptimizationPreference=Speed -p:TreatWarningsAsErrors=false -o "$NATIVE/tool" >&2
+dotnet publish -c Release SliceAuth.csproj -nologo -v q -clp:ErrorsOnly -o "$NATIVE/api" >&2
+dotnet publish -c Release "$BENCH/Baseline/Baseline.csproj" -nologo -v q -clp:ErrorsOnly -o "$NATIVE/baseline" >&2
+# The JIT builds: the bench tool's other commands, and the diagnostic run of the API on the JIT.
+for project in SliceAuth.csproj "$BENCH/Tool/BenchTool.csproj"; do
   dotnet build -c Release "$project" -nologo -v q -clp:ErrorsOnly >&2
 done
+NATIVE_TOOL=$NATIVE/tool/BenchTool
 
 # --- Cleanup on any exit ------------------------------------------------------------------------------
 API_PID=""; BASE_PID=""; PG_STARTED=""
@@ -93,11 +105,16 @@ export ASPNETCORE_ENVIRONMENT=Production
 Jwt__SigningKey=$(openssl rand -base64 48)
 export Jwt__SigningKey RateLimits__Enabled=false ConnectionStrings__Postgres="$CONN"
 
-# Starts the API; START_MS is the time from launch to /health/ready answering 200.
+# Starts the API (API_BUILD: native, the default, or jit); START_MS is the time from launch to
+# /health/ready answering 200.
 start_api() {
   local t0 t1
   t0=$(date +%s%N)
-  dotnet bin/Release/net10.0/SliceAuth.dll --urls "$API" >>"$RUN/api.log" 2>&1 &
+  if [ "${API_BUILD:-native}" = native ]; then
+    (cd "$NATIVE/api" && exec ./SliceAuth --urls "$API") >>"$RUN/api.log" 2>&1 &
+  else
+    dotnet bin/Release/net10.0/SliceAuth.dll --urls "$API" >>"$RUN/api.log" 2>&1 &
+  fi
   API_PID=$!
   until curl -fs -o /dev/null "$API/health/ready"; do
     kill -0 "$API_PID" 2>/dev/null || { echo "the API exited; see $RUN/api.log" >&2; tail -20 "$RUN/api.log" >&2; exit 1; }
@@ -206,8 +223,8 @@ EMAIL=bench@bench.example
 USER_JSON=$(json_post /auth/register "{\"email\":\"$EMAIL\",\"password\":\"$PASSWORD\"}")
 ACCESS=$(json_post /auth/login "{\"email\":\"$EMAIL\",\"password\":\"$PASSWORD\"}" | jq -r .accessToken)
 BPORT=$(free_port $((PORT + 1)))
-(cd "$BENCH/Baseline/bin/Release/net10.0" &&
-  Me__Id=$(jq -r .id <<<"$USER_JSON") Me__Email=$EMAIL exec dotnet Baseline.dll --urls "http://127.0.0.1:$BPORT" >"$RUN/baseline.log" 2>&1) &
+(cd "$NATIVE/baseline" &&
+  Me__Id=$(jq -r .id <<<"$USER_JSON") Me__Email=$EMAIL exec ./Baseline --urls "http://127.0.0.1:$BPORT" >"$RUN/baseline.log" 2>&1) &
 BASE_PID=$!
 until curl -fs -o /dev/null "http://127.0.0.1:$BPORT/auth/me"; do sleep 0.05; done
 curl -fsS "$API/auth/me" -H "authorization: Bearer $ACCESS" >"$RUN/me.body"
@@ -228,11 +245,12 @@ rss_mark me
 
 # --- 2, 3. Raw Argon2id rate, then login and register (c = cores) --------------------------------------
 log "2-3. Raw Argon2id rate on $CORES threads (the API idle), then login and register at c=$CORES"
-# hashrate OP [NAME]: the raw rate, with the same CPU accounting as a wrk run (the tool's own CPU as "tool").
+# hashrate OP [NAME] [TOOL]: the raw rate, with the same CPU accounting as a wrk run (the tool's own CPU
+# as "tool"); by the natively compiled tool unless another is given.
 hashrate() {
-  local m0 m1 t0 t1 cpu TIMEFORMAT='%3U %3S' name=${2:-hash_$1}
+  local m0 m1 t0 t1 cpu TIMEFORMAT='%3U %3S' name=${2:-hash_$1} tool=${3:-$NATIVE_TOOL}
   m0=$(machine_ticks); t0=$(date +%s%N)
-  { time $TOOL hashrate "$1" "$CORES" "$DURATION" >"$RUN/$name.raw"; } 2>"$RUN/$name.time"
+  { time $tool hashrate "$1" "$CORES" "$DURATION" >"$RUN/$name.raw"; } 2>"$RUN/$name.time"
   t1=$(date +%s%N); m1=$(machine_ticks)
   cpu=$(awk '{print $1 + $2}' "$RUN/$name.time")
   jq --argjson wall "$(( (t1 - t0) / 1000000 ))e-3" --argjson busy "$(( m1 - m0 ))" --argjson ticks "$TICKS" \
@@ -241,20 +259,20 @@ hashrate() {
                 other_s: ([($busy / $ticks) - $tool, 0] | max)}} | .cpu |= with_entries(.value |= (. * 1000 | round / 1000))' \
     "$RUN/$name.raw" >"$RUN/$name.json"
 }
-# The reference runs with the GC the API's build selects (its runtimeconfig's System.GC.Server), so the
-# ratio is the API's overhead over the hash and not a GC difference; the other GC's rate is recorded
-# beside it as a diagnostic.
+# The reference runs with the GC the API's build selects (System.GC.Server, the same for its native and
+# JIT builds), so the ratio is the API's overhead over the hash and not a GC difference. The JIT's rate
+# is recorded beside it: what compiling ahead of time costs the hash.
 if [ "$(jq -r '.runtimeOptions.configProperties["System.GC.Server"] // false' bin/Release/net10.0/SliceAuth.runtimeconfig.json)" = true ]; then
-  API_GC=server; API_GC_FLAG=1; OTHER_GC=workstation; OTHER_GC_FLAG=0
+  API_GC=server; API_GC_FLAG=1
 else
-  API_GC=workstation; API_GC_FLAG=0; OTHER_GC=server; OTHER_GC_FLAG=1
+  API_GC=workstation; API_GC_FLAG=0
 fi
 echo "  the API runs with the $API_GC GC" >&2
-echo "{\"api_gc\":\"$API_GC\",\"other_gc\":\"$OTHER_GC\"}" >"$RUN/gc_modes.json"
+echo "{\"api_gc\":\"$API_GC\"}" >"$RUN/gc_modes.json"
 DOTNET_gcServer=$API_GC_FLAG hashrate verify
 DOTNET_gcServer=$API_GC_FLAG hashrate hash
-DOTNET_gcServer=$OTHER_GC_FLAG hashrate verify hash_verify_other_gc
-DOTNET_gcServer=$OTHER_GC_FLAG hashrate hash hash_hash_other_gc
+DOTNET_gcServer=$API_GC_FLAG hashrate verify hash_verify_jit "$TOOL"
+DOTNET_gcServer=$API_GC_FLAG hashrate hash hash_hash_jit "$TOOL"
 $TOOL hashalloc >"$RUN/hash_alloc.json"
 jq -c . "$RUN"/hash_*.json | sed 's/^/  /' >&2
 
@@ -355,24 +373,21 @@ awk '/^VmHWM/ {print $2}' "/proc/$API_PID/status" >"$RUN/vmhwm_kb.txt"
 stop_api
 
 # Diagnostic, not a target: the same short load (/auth/me, login, refresh, DIAG s each) on a fresh API
-# process with the server GC (the Web SDK's default, as above) and with the workstation GC, to show how
-# much of the peak RSS is the GC's choice.
+# process, native and on the JIT, to show what compiling ahead of time changes.
 DIAG=$(( (DURATION + 1) / 2 ))
-for gc in server workstation; do
-  if [ $gc = server ]; then export DOTNET_gcServer=1; else export DOTNET_gcServer=0; fi
-  start_api; SERVER_PID=$API_PID
+for build in native jit; do
+  API_BUILD=$build start_api; SERVER_PID=$API_PID
   hwm_start=$(awk '/^VmHWM/ {print $2}' "/proc/$API_PID/status")
   access=$(json_post /auth/login "{\"email\":\"$EMAIL\",\"password\":\"$PASSWORD\"}" | jq -r .accessToken)
-  for i in $(seq $CHAINS); do login_refresh_token "$EMAIL" "$PASSWORD"; done >"$RUN/tokens_gc_$gc.txt"
-  wrk_run "gc_${gc}_me" -t2 -c32 -d"${DIAG}s" -s "$BENCH/wrk/me.lua" -H "Authorization: Bearer $access" "$API/auth/me"
-  wrk_run "gc_${gc}_login" -t"$CORES" -c"$CORES" -d"${DIAG}s" -s "$BENCH/wrk/login.lua" "$API"
-  BENCH_TOKENS=$RUN/tokens_gc_$gc.txt wrk_run "gc_${gc}_refresh" -t$CHAINS -c$CHAINS -d"${DIAG}s" -s "$BENCH/wrk/refresh.lua" "$API"
+  for i in $(seq $CHAINS); do login_refresh_token "$EMAIL" "$PASSWORD"; done >"$RUN/tokens_$build.txt"
+  wrk_run "${build}_me" -t2 -c32 -d"${DIAG}s" -s "$BENCH/wrk/me.lua" -H "Authorization: Bearer $access" "$API/auth/me"
+  wrk_run "${build}_login" -t"$CORES" -c"$CORES" -d"${DIAG}s" -s "$BENCH/wrk/login.lua" "$API"
+  BENCH_TOKENS=$RUN/tokens_$build.txt wrk_run "${build}_refresh" -t$CHAINS -c$CHAINS -d"${DIAG}s" -s "$BENCH/wrk/refresh.lua" "$API"
   hwm_end=$(awk '/^VmHWM/ {print $2}' "/proc/$API_PID/status")
-  printf '{"gc":"%s","start_ms":%s,"hwm_after_start_kb":%s,"hwm_after_load_kb":%s}\n' "$gc" "$START_MS" "$hwm_start" "$hwm_end" >"$RUN/gc_$gc.json"
-  jq -c . "$RUN/gc_$gc.json" | sed 's/^/  /' >&2
+  printf '{"build":"%s","start_ms":%s,"hwm_after_start_kb":%s,"hwm_after_load_kb":%s}\n' "$build" "$START_MS" "$hwm_start" "$hwm_end" >"$RUN/build_$build.json"
+  jq -c . "$RUN/build_$build.json" | sed 's/^/  /' >&2
   stop_api
 done
-unset DOTNET_gcServer
 
 # --- Report ---------------------------------------------------------------------------------------------
 jq -n --arg cores "$CORES" --arg kernel "$(uname -r)" --arg dotnet "$(dotnet --version)" \

@@ -29,13 +29,13 @@ internal static class Report
 
         var env = Read("env.json");
         var loads = new[] { "me", "baseline", "live", "login", "register", "refresh", "login_large", "refresh_large",
-                "gc_server_me", "gc_server_login", "gc_server_refresh", "gc_workstation_me", "gc_workstation_login", "gc_workstation_refresh" }
+                "native_me", "native_login", "native_refresh", "jit_me", "jit_login", "jit_refresh" }
             .ToDictionary(n => n, n => Read($"{n}.json"));
         var verify = Read("hash_verify.json");
         var hash = Read("hash_hash.json");
         var hashAlloc = Read("hash_alloc.json");
-        var verifyOther = Read("hash_verify_other_gc.json");
-        var hashOther = Read("hash_hash_other_gc.json");
+        var verifyJit = Read("hash_verify_jit.json");
+        var hashJit = Read("hash_hash_jit.json");
         var gcModes = Read("gc_modes.json");
         var sqlSmall = Read("sql_refresh.json");
         var sqlLarge = Read("sql_refresh_large.json");
@@ -122,13 +122,14 @@ internal static class Report
                 $"† other load on the machine (not the API, PostgreSQL, wrk or the bench tool) during: {string.Join(", ", disturbed.Select(d => $"{d.Key} {100 * d.Share:F0}%"))} of the CPU."));
         Console.WriteLine();
         Console.WriteLine(string.Create(Invariant,
-            $"Raw Argon2id (m=19456, t=2, p=1; Isopoh, one reused instance per thread) on {cores} threads: verify {F(Num(verify, "rate"), 1)}/s ({F(Num(verify, "ms_per_op"), 1)} ms each), hash {F(Num(hash, "rate"), 1)}/s ({F(Num(hash, "ms_per_op"), 1)} ms each); the API's PasswordHasher allocates {F(Num(hashAlloc, "hash_allocated_mb"), 1)} MB (managed) per hash, {F(Num(hashAlloc, "verify_allocated_mb"), 1)} MB per verify. Measured with the API's GC ({gcModes?["api_gc"]}); with the {gcModes?["other_gc"]} GC instead: verify {F(Num(verifyOther, "rate"), 1)}/s, hash {F(Num(hashOther, "rate"), 1)}/s."));
+            $"Raw Argon2id (m=19456, t=2, p=1; Isopoh, one reused instance per thread, compiled natively like the API) on {cores} threads: verify {F(Num(verify, "rate"), 1)}/s ({F(Num(verify, "ms_per_op"), 1)} ms each), hash {F(Num(hash, "rate"), 1)}/s ({F(Num(hash, "ms_per_op"), 1)} ms each), with the API's GC ({gcModes?["api_gc"]}); on the JIT instead: verify {F(Num(verifyJit, "rate"), 1)}/s, hash {F(Num(hashJit, "rate"), 1)}/s. The API's PasswordHasher allocates {F(Num(hashAlloc, "hash_allocated_mb"), 1)} MB (managed) per hash, {F(Num(hashAlloc, "verify_allocated_mb"), 1)} MB per verify."));
         Console.WriteLine(string.Create(Invariant,
             $"API RSS after each phase (MB: rss/peak, rss = anonymous + file-backed): {string.Join("; ", phases.Select(p => $"{p["phase"]} {p["rss_mb"]}/{p["hwm_mb"]} ({p["anon_mb"]}+{p["file_mb"]})"))}."));
-        var gcRuns = new[] { Read("gc_server.json"), Read("gc_workstation.json") }.OfType<JsonNode>().ToList();
-        if (gcRuns.Count > 0)
-            Console.WriteLine(string.Create(Invariant, $"Peak RSS of a fresh API after the same short load (me, login, refresh): {string.Join("; ",
-                gcRuns.Select(g => $"{g["gc"]} GC {F(Num(g, "hwm_after_start_kb") / 1024, 0)} MB after start, {F(Num(g, "hwm_after_load_kb") / 1024, 0)} MB after load, start {Num(g, "start_ms")} ms"))}."));
+        var buildRuns = new[] { Read("build_native.json"), Read("build_jit.json") }.OfType<JsonNode>().ToList();
+        if (buildRuns.Count > 0)
+            Console.WriteLine(string.Create(Invariant, $"A fresh API under the same short load (me c=32, login c={cores}, refresh 8 chains), native and on the JIT: {string.Join("; ",
+                buildRuns.Select(g => g["build"]!.GetValue<string>()).Select(b => (b, run: buildRuns.First(r => r["build"]!.GetValue<string>() == b))).Select(x =>
+                    $"{x.b}: start {Num(x.run, "start_ms")} ms, peak {F(Num(x.run, "hwm_after_start_kb") / 1024, 0)} MB after start and {F(Num(x.run, "hwm_after_load_kb") / 1024, 0)} MB after load, me {F(Rps($"{x.b}_me"), 0)}/s, login {F(Rps($"{x.b}_login"), 1)}/s, refresh {F(Rps($"{x.b}_refresh"), 0)}/s"))}."));
         Console.WriteLine("CPU per measurement (s of the run; µs per 2xx response; 'other' is load from outside the bench):");
         foreach (var (name, load) in loads)
         {
@@ -178,8 +179,8 @@ internal static class Report
                 ["verify"] = verify?.DeepClone(),
                 ["hash"] = hash?.DeepClone(),
                 ["gc"] = gcModes?.DeepClone(),
-                ["verify_other_gc"] = verifyOther?.DeepClone(),
-                ["hash_other_gc"] = hashOther?.DeepClone(),
+                ["verify_jit"] = verifyJit?.DeepClone(),
+                ["hash_jit"] = hashJit?.DeepClone(),
                 ["allocations"] = hashAlloc?.DeepClone(),
             },
             ["sql_per_refresh"] = new JsonObject
@@ -194,7 +195,7 @@ internal static class Report
             {
                 ["peak_rss_mb"] = Round(peakMb, 1),
                 ["by_phase"] = new JsonArray(phases.ToArray<JsonNode>()),
-                ["gc_diagnostic"] = new JsonArray(gcRuns.Select(g => g.DeepClone()).ToArray()),
+                ["build_diagnostic"] = new JsonArray(buildRuns.Select(g => g.DeepClone()).ToArray()),
             },
             ["startup"] = new JsonObject
             {
