@@ -2,6 +2,7 @@ using System.Text.Json;
 using Alba;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 
 namespace SliceAuth.Tests.Infrastructure;
 
@@ -53,6 +54,8 @@ public class ApiFixture : IAsyncLifetime
                 ConfigureServices(services);
             });
         });
+        if (!Host.Services.GetRequiredService<IHostApplicationLifetime>().ApplicationStarted.IsCancellationRequested)
+            throw new InvalidOperationException($"The API did not start: {StartupErrors.Recent}");
     }
 
     /// <summary>A hook to add or replace services of the API.</summary>

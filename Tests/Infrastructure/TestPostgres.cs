@@ -24,7 +24,10 @@ public static class TestPostgres
             await using var create = new NpgsqlCommand($"create database {name}", connection);
             await create.ExecuteNonQueryAsync();
         }
-        return new NpgsqlConnectionStringBuilder(Server.Value) { Database = name, Pooling = true }.ConnectionString;
+        // The API's 3 s connect timeout (added when the string names none) is for production; on a test
+        // machine busy with parallel test classes, opening the first connection to a new database can
+        // take longer, and the API would refuse to start.
+        return new NpgsqlConnectionStringBuilder(Server.Value) { Database = name, Pooling = true, Timeout = 30 }.ConnectionString;
     }
 
     public static async Task DropDatabaseAsync(string connectionString)

@@ -211,9 +211,14 @@ public sealed class PasswordHasherTests
         var stored = await gated.HashAsync(Password, CancellationToken.None);
         await gated.VerifyAsync(Password, stored, CancellationToken.None);
 
-        var one = System.Diagnostics.Stopwatch.StartNew();
-        await gated.VerifyAsync(Password, stored, CancellationToken.None);
-        var single = one.Elapsed;
+        // The fastest of three single checks, so that one slowed by other work on the machine does not count.
+        var single = TimeSpan.MaxValue;
+        for (var i = 0; i < 3; i++)
+        {
+            var one = System.Diagnostics.Stopwatch.StartNew();
+            await gated.VerifyAsync(Password, stored, CancellationToken.None);
+            single = TimeSpan.FromTicks(Math.Min(single.Ticks, one.Elapsed.Ticks));
+        }
 
         var four = System.Diagnostics.Stopwatch.StartNew();
         var results = await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => Task.Run(() => gated.VerifyAsync(Password, stored, CancellationToken.None))));
