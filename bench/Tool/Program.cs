@@ -88,7 +88,8 @@ static int StopCluster(string directory)
 static int HashRate(string op, int threads, double seconds)
 {
     const string password = "bench-password-for-argon2id";
-    var stored = Argon2.Hash(new Argon2Config
+    // The API's default Argon2id parameters.
+    static Argon2Config Config() => new()
     {
         Type = Argon2Type.HybridAddressing,
         Version = Argon2Version.Nineteen,
@@ -96,22 +97,15 @@ static int HashRate(string op, int threads, double seconds)
         TimeCost = 2,
         Lanes = 1,
         Threads = 1,
-        Password = Encoding.UTF8.GetBytes(password),
-        Salt = RandomNumberGenerator.GetBytes(16),
         HashLength = 32,
-    });
+    };
+    var seed = Config();
+    seed.Password = Encoding.UTF8.GetBytes(password);
+    seed.Salt = RandomNumberGenerator.GetBytes(16);
+    var stored = Argon2.Hash(seed);
     Action Operation()
     {
-        var config = new Argon2Config
-        {
-            Type = Argon2Type.HybridAddressing,
-            Version = Argon2Version.Nineteen,
-            MemoryCost = 19456,
-            TimeCost = 2,
-            Lanes = 1,
-            Threads = 1,
-            HashLength = 32,
-        };
+        var config = Config();
         var argon2 = new Argon2(config);
         void Hash()
         {
