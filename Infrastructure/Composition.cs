@@ -13,17 +13,15 @@ namespace SliceAuth.Infrastructure;
 /// <summary>What the slices share, registered once; a new slice needs nothing here.</summary>
 public static class Composition
 {
-    [UnconditionalSuppressMessage("Trimming", "IL2026", Justification = NativeBuild.OwnTypesKept)]
-    [UnconditionalSuppressMessage("AOT", "IL3050", Justification = NativeBuild.OwnTypesKept)]
     public static WebApplicationBuilder AddSliceAuth(this WebApplicationBuilder builder)
     {
         builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = RequestLimits.MaxBodyBytes);
         builder.AddDatabase();
 
         var services = builder.Services;
-        services.AddOptions<JwtOptions>().BindConfiguration(JwtOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<JwtOptions>().BindConfiguration(JwtOptions.Section).CheckedAtStart();
         services.AddSingleton<IValidateOptions<JwtOptions>, ValidateJwtOptions>();
-        services.AddOptions<PasswordOptions>().BindConfiguration(PasswordOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<PasswordOptions>().BindConfiguration(PasswordOptions.Section).CheckedAtStart();
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<SigningKeys>();
         services.AddSingleton<TokenIssuer>();
@@ -31,23 +29,28 @@ public static class Composition
         services.AddSingleton<CommonPasswords>();
         services.AddSingleton<PasswordRules>();
         services.AddJwtBearerAuthentication();
-        services.AddOptions<CleanupOptions>().BindConfiguration(CleanupOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<CleanupOptions>().BindConfiguration(CleanupOptions.Section).CheckedAtStart();
         services.AddSingleton<ExpiredTokenCleanup>();
         services.AddHostedService(provider => provider.GetRequiredService<ExpiredTokenCleanup>());
         services.AddTelemetry();
         services.AddTrustedProxies(builder.Configuration);
         services.AddRateLimits();
         services.AddDatabaseHealth();
-        // Endpoints and validators are found in this assembly only (the native build cannot scan them all).
+        services.AddSliceEndpoints();
+        services.ConfigureHttpJsonOptions(json => json.SerializerOptions.TypeInfoResolverChain.Insert(0, ApiJson.Default));
+        services.AddOpenApiDocument();
+        return builder;
+    }
+
+    /// <summary>Endpoints and validators are found in this assembly only (the native build cannot scan them all).</summary>
+    [UnconditionalSuppressMessage("Trimming", "IL2026", Justification = NativeBuild.OwnTypesKept)]
+    [UnconditionalSuppressMessage("AOT", "IL3050", Justification = NativeBuild.OwnTypesKept)]
+    private static IServiceCollection AddSliceEndpoints(this IServiceCollection services) =>
         services.AddFastEndpoints(discovery =>
         {
             discovery.DisableAutoDiscovery = true;
             discovery.Assemblies = [typeof(Composition).Assembly];
         });
-        services.ConfigureHttpJsonOptions(json => json.SerializerOptions.TypeInfoResolverChain.Insert(0, ApiJson.Default));
-        services.AddOpenApiDocument();
-        return builder;
-    }
 
     public static WebApplication UseSliceAuth(this WebApplication app)
     {
