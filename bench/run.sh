@@ -278,7 +278,13 @@ jq -c . "$RUN"/hash_*.json | sed 's/^/  /' >&2
 
 export BENCH_EMAIL=$EMAIL BENCH_PASSWORD=$PASSWORD
 wrk_run warm_login -t"$CORES" -c"$CORES" -d"${WARMUP}s" -s "$BENCH/wrk/login.lua" "$API"
+# The API's collections during the login run, read from its own /metrics, beside the raw tool's.
+gc_marks() { curl -fsS "$API/metrics" | awk '/^dotnet_gc_collections_total/ {n += $NF} /^dotnet_gc_pause_time_seconds_total/ {p = $NF} END {print n, p}'; }
+gc0=$(gc_marks); login_t0=$(date +%s%N)
 wrk_run login -t"$CORES" -c"$CORES" -d"${DURATION}s" -s "$BENCH/wrk/login.lua" "$API"
+gc1=$(gc_marks); login_t1=$(date +%s%N)
+echo "$gc0 $gc1 $(( (login_t1 - login_t0) / 1000000 ))" |
+  awk '{s = $5 / 1000; printf "{\"gc_per_s\":%.0f,\"gc_paused_share\":%.3f}\n", ($3 - $1) / s, ($4 - $2) / s}' >"$RUN/login_gc.json"
 rss_mark login
 BENCH_RUN=w$$ wrk_run warm_register -t"$CORES" -c"$CORES" -d"${WARMUP}s" -s "$BENCH/wrk/register.lua" "$API"
 BENCH_RUN=m$$ wrk_run register -t"$CORES" -c"$CORES" -d"${DURATION}s" -s "$BENCH/wrk/register.lua" "$API"

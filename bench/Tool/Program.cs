@@ -138,12 +138,16 @@ static int HashRate(string op, int threads, double seconds)
 
     var counts = new long[threads];
     var elapsed = new double[threads];
+    int collectionsAtStart = 0;
+    var pausedAtStart = TimeSpan.Zero;
     using var start = new Barrier(threads);
     var workers = Enumerable.Range(0, threads).Select(i => new Thread(() =>
     {
         var operation = Operation();
         operation(); // warm-up: JIT and the first large allocations
         start.SignalAndWait();
+        if (i == 0)
+            (collectionsAtStart, pausedAtStart) = (GC.CollectionCount(0), GC.GetTotalPauseDuration());
         var clock = Stopwatch.StartNew();
         long n = 0;
         while (clock.Elapsed.TotalSeconds < seconds)
@@ -157,8 +161,11 @@ static int HashRate(string op, int threads, double seconds)
     workers.ForEach(w => w.Start());
     workers.ForEach(w => w.Join());
     var rate = counts.Zip(elapsed, (n, s) => n / s).Sum();
+    // The collections Isopoh's per-block garbage causes, and the share of the run the GC held the threads.
+    var collections = GC.CollectionCount(0) - collectionsAtStart;
+    var pausedShare = (GC.GetTotalPauseDuration() - pausedAtStart).TotalSeconds / elapsed.Max();
     Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-        $$"""{"op":"{{op}}","threads":{{threads}},"seconds":{{elapsed.Max():F2}},"ops":{{counts.Sum()}},"rate":{{rate:F2}},"ms_per_op":{{1000.0 * threads / rate:F1}}}"""));
+        $$"""{"op":"{{op}}","threads":{{threads}},"seconds":{{elapsed.Max():F2}},"ops":{{counts.Sum()}},"rate":{{rate:F2}},"ms_per_op":{{1000.0 * threads / rate:F1}},"gc_per_s":{{collections / elapsed.Max():F0}},"gc_paused_share":{{pausedShare:F3}}}"""));
     return 0;
 }
 

@@ -37,6 +37,7 @@ internal static class Report
         var verifyJit = Read("hash_verify_jit.json");
         var hashJit = Read("hash_hash_jit.json");
         var gcModes = Read("gc_modes.json");
+        var loginGc = Read("login_gc.json");
         var sqlSmall = Read("sql_refresh.json");
         var sqlLarge = Read("sql_refresh_large.json");
         var seed = Read("seed.json");
@@ -123,6 +124,9 @@ internal static class Report
         Console.WriteLine();
         Console.WriteLine(string.Create(Invariant,
             $"Raw Argon2id (m=19456, t=2, p=1; Isopoh, one reused instance per thread, compiled natively like the API) on {cores} threads: verify {F(Num(verify, "rate"), 1)}/s ({F(Num(verify, "ms_per_op"), 1)} ms each), hash {F(Num(hash, "rate"), 1)}/s ({F(Num(hash, "ms_per_op"), 1)} ms each), with the API's GC ({gcModes?["api_gc"]}); on the JIT instead: verify {F(Num(verifyJit, "rate"), 1)}/s, hash {F(Num(hashJit, "rate"), 1)}/s. The API's PasswordHasher allocates {F(Num(hashAlloc, "hash_allocated_mb"), 1)} MB (managed) per hash, {F(Num(hashAlloc, "verify_allocated_mb"), 1)} MB per verify."));
+        if (loginGc is not null)
+            Console.WriteLine(string.Create(Invariant,
+                $"Garbage collections during the login run: the API {F(Num(loginGc, "gc_per_s"), 0)}/s, all threads paused {F(100 * Num(loginGc, "gc_paused_share"), 1)}% of the time; the raw verify {F(Num(verify, "gc_per_s"), 0)}/s, paused {F(100 * Num(verify, "gc_paused_share"), 1)}%."));
         Console.WriteLine(string.Create(Invariant,
             $"API RSS after each phase (MB: rss/peak, rss = anonymous + file-backed): {string.Join("; ", phases.Select(p => $"{p["phase"]} {p["rss_mb"]}/{p["hwm_mb"]} ({p["anon_mb"]}+{p["file_mb"]})"))}."));
         var buildRuns = new[] { Read("build_native.json"), Read("build_jit.json") }.OfType<JsonNode>().ToList();
@@ -182,6 +186,7 @@ internal static class Report
                 ["verify_jit"] = verifyJit?.DeepClone(),
                 ["hash_jit"] = hashJit?.DeepClone(),
                 ["allocations"] = hashAlloc?.DeepClone(),
+                ["api_gc_during_login"] = loginGc?.DeepClone(),
             },
             ["sql_per_refresh"] = new JsonObject
             {
