@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using System.Runtime;
 using System.Security.Cryptography;
 using System.Text;
 using Isopoh.Cryptography.Argon2;
@@ -165,7 +166,7 @@ static int HashRate(string op, int threads, double seconds)
     var collections = GC.CollectionCount(0) - collectionsAtStart;
     var pausedShare = (GC.GetTotalPauseDuration() - pausedAtStart).TotalSeconds / elapsed.Max();
     Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-        $$"""{"op":"{{op}}","threads":{{threads}},"seconds":{{elapsed.Max():F2}},"ops":{{counts.Sum()}},"rate":{{rate:F2}},"ms_per_op":{{1000.0 * threads / rate:F1}},"gc_per_s":{{collections / elapsed.Max():F0}},"gc_paused_share":{{pausedShare:F3}}}"""));
+        $$"""{"op":"{{op}}","threads":{{threads}},"seconds":{{elapsed.Max():F2}},"ops":{{counts.Sum()}},"rate":{{rate:F2}},"ms_per_op":{{1000.0 * threads / rate:F1}},"gc":"{{(GCSettings.IsServerGC ? "server" : "workstation")}}","gc_per_s":{{collections / elapsed.Max():F0}},"gc_paused_share":{{pausedShare:F3}}}"""));
     return 0;
 }
 
