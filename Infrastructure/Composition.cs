@@ -69,6 +69,7 @@ public static class Composition
             config.Errors.ResponseBuilder = Problems.Validation;
             config.Errors.ProducesMetadataType = typeof(Microsoft.AspNetCore.Http.HttpValidationProblemDetails);
             config.Binding.JsonExceptionTransformer = Problems.JsonFailure;
+            config.Serializer.ResponseSerializer = ResponseWriter.For(config.Serializer.Options);
             // `?useCookie=true`: FastEndpoints' own parser finds bool.TryParse by reflection, which the
             // native build trims; this one is plain code in every build.
             config.Binding.ValueParserFor<bool?>(input => new(bool.TryParse(input.ToString(), out var flag), flag));

@@ -1,4 +1,8 @@
+using System.Text.Encodings.Web;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Authorization.Policy;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
@@ -21,10 +25,17 @@ public static class JwtBearerSetup
     public static IServiceCollection AddJwtBearerAuthentication(this IServiceCollection services)
     {
         services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer();
+        // Each request gets its own handler; built by this factory, not by the container's reflection.
+        services.Replace(ServiceDescriptor.Transient(provider => new JwtBearerHandler(
+            provider.GetRequiredService<IOptionsMonitor<JwtBearerOptions>>(),
+            provider.GetRequiredService<ILoggerFactory>(),
+            provider.GetRequiredService<UrlEncoder>())));
         services.AddOptions<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme)
             .Configure<SigningKeys, IOptions<JwtOptions>, TimeProvider>((bearer, keys, jwt, time) =>
             {
                 bearer.MapInboundClaims = false;
+                // Nothing reads the token back from the authentication properties.
+                bearer.SaveToken = false;
                 bearer.TokenHandlers.Clear();
                 bearer.TokenHandlers.Add(new CachingTokenHandler(time, ClockSkew) { MapInboundClaims = false });
                 // Internal reasons ("signature key was not found") stay out of WWW-Authenticate.
@@ -66,6 +77,10 @@ public static class JwtBearerSetup
                 };
             });
         services.AddAuthorization();
+        // The policy evaluator is stateless, but registered per use: the authorization middleware would
+        // build a new one (and its authorization service) for every request. One serves them all.
+        services.Replace(ServiceDescriptor.Singleton<IPolicyEvaluator>(provider =>
+            new PolicyEvaluator(provider.GetRequiredService<IAuthorizationService>())));
         return services;
     }
 }
