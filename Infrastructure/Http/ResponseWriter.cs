@@ -12,9 +12,17 @@ namespace SliceAuth.Infrastructure.Http;
 public static class ResponseWriter
 {
     public static Func<HttpResponse, object?, string, JsonSerializerContext?, CancellationToken, Task> For(JsonSerializerOptions options) =>
-        (response, body, contentType, context, ct) => body is null
-            ? Task.CompletedTask
-            : response.WriteAsJsonAsync(body, (context?.Options ?? options).GetTypeInfo(body.GetType()), WithCharset(contentType), ct);
+        (response, body, contentType, context, ct) =>
+        {
+            if (body is null)
+                return Task.CompletedTask;
+            var json = context?.Options ?? options;
+            // A body whose runtime type has no contract of its own (a List<T> sent for the declared
+            // IReadOnlyList<T>) goes the way FastEndpoints sends it, through `object`.
+            return json.TryGetTypeInfo(body.GetType(), out var contract)
+                ? response.WriteAsJsonAsync(body, contract, WithCharset(contentType), ct)
+                : response.WriteAsJsonAsync(body, json.GetTypeInfo(typeof(object)), WithCharset(contentType), ct);
+        };
 
     private static string WithCharset(string contentType) => contentType switch
     {
