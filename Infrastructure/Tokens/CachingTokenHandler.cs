@@ -1,4 +1,6 @@
 using System.Collections.Concurrent;
+using System.Diagnostics.CodeAnalysis;
+using System.Security.Claims;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
 
@@ -10,9 +12,11 @@ namespace SliceAuth.Infrastructure.Tokens;
 /// (signature, algorithm, type, issuer, audience) cannot change while the keys are fixed; only time can,
 /// so every hit re-checks the lifetime by the same rule as the first validation. Failures are never
 /// cached. At most <see cref="Capacity"/> tokens are held (a few MB): a full cache first drops its
-/// expired entries and, if still full, starts again empty.
+/// expired entries and, if still full, starts again empty. <paramref name="accepts"/> is the caller's
+/// own rule for the claims of a token that validated; a token it refuses is invalid and not cached.
 /// </summary>
-public sealed class CachingTokenHandler(TimeProvider time, TimeSpan clockSkew) : JsonWebTokenHandler
+public sealed class CachingTokenHandler(TimeProvider time, TimeSpan clockSkew, Func<ClaimsIdentity, bool>? accepts = null)
+    : JsonWebTokenHandler
 {
     public const int Capacity = 1024;
     private readonly ConcurrentDictionary<string, Entry> _validated = new(StringComparer.Ordinal);
@@ -31,6 +35,8 @@ public sealed class CachingTokenHandler(TimeProvider time, TimeSpan clockSkew) :
         }
 
         var result = await base.ValidateTokenAsync(token, validationParameters);
+        if (result.IsValid && accepts is not null && (result.ClaimsIdentity is null || !accepts(result.ClaimsIdentity)))
+            return new TokenValidationResult { IsValid = false, Exception = new SecurityTokenValidationException("The token's claims are refused.") };
         if (result.IsValid && result.SecurityToken is JsonWebToken jwt && result.ClaimsIdentity is not null)
         {
             if (_validated.Count >= Capacity)
@@ -38,6 +44,24 @@ public sealed class CachingTokenHandler(TimeProvider time, TimeSpan clockSkew) :
             _validated[token] = new Entry(result, jwt.ValidFrom, jwt.ValidTo);
         }
         return result;
+    }
+
+    /// <summary>
+    /// The identity of a token that validated before and is still within its lifetime, without
+    /// validating it again; false for any other token, which then goes through <see cref="ValidateTokenAsync"/>.
+    /// </summary>
+    public bool TryGetValidated(string token, [NotNullWhen(true)] out ClaimsIdentity? identity)
+    {
+        identity = null;
+        if (!_validated.TryGetValue(token, out var cached))
+            return false;
+        if (!IsWithinLifetime(cached, time.GetUtcNow().UtcDateTime))
+        {
+            _validated.TryRemove(KeyValuePair.Create(token, cached));
+            return false;
+        }
+        identity = cached.Result.ClaimsIdentity;
+        return identity is not null;
     }
 
     private void Trim(DateTime now)

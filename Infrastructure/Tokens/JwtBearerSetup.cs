@@ -1,3 +1,4 @@
+using System.Security.Claims;
 using System.Text.Encodings.Web;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.AspNetCore.Authorization;
@@ -22,11 +23,15 @@ public static class JwtBearerSetup
         expires is { } exp && now < exp.ToUniversalTime() + ClockSkew
         && (notBefore is not { } nbf || now >= nbf.ToUniversalTime() - ClockSkew);
 
+    private static bool NamesUserAndSession(ClaimsIdentity identity) =>
+        Guid.TryParse(identity.FindFirst(JwtRegisteredClaimNames.Sub)?.Value, out _)
+        && Guid.TryParse(identity.FindFirst(JwtRegisteredClaimNames.Sid)?.Value, out _);
+
     public static IServiceCollection AddJwtBearerAuthentication(this IServiceCollection services)
     {
         services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer();
         // Each request gets its own handler; built by this factory, not by the container's reflection.
-        services.Replace(ServiceDescriptor.Transient(provider => new JwtBearerHandler(
+        services.Replace(ServiceDescriptor.Transient<JwtBearerHandler>(provider => new AccessTokenHandler(
             provider.GetRequiredService<IOptionsMonitor<JwtBearerOptions>>(),
             provider.GetRequiredService<ILoggerFactory>(),
             provider.GetRequiredService<UrlEncoder>())));
@@ -37,7 +42,9 @@ public static class JwtBearerSetup
                 // Nothing reads the token back from the authentication properties.
                 bearer.SaveToken = false;
                 bearer.TokenHandlers.Clear();
-                bearer.TokenHandlers.Add(new CachingTokenHandler(time, ClockSkew) { MapInboundClaims = false });
+                // A token must name its user and session as GUIDs (`sub`, `sid`); one that does not is
+                // refused, as invalid, and never remembered.
+                bearer.TokenHandlers.Add(new CachingTokenHandler(time, ClockSkew, NamesUserAndSession) { MapInboundClaims = false });
                 // Internal reasons ("signature key was not found") stay out of WWW-Authenticate.
                 bearer.IncludeErrorDetails = false;
                 bearer.TokenValidationParameters = new TokenValidationParameters
@@ -57,13 +64,6 @@ public static class JwtBearerSetup
                 };
                 bearer.Events = new JwtBearerEvents
                 {
-                    OnTokenValidated = context =>
-                    {
-                        if (!Guid.TryParse(context.Principal?.FindFirst(JwtRegisteredClaimNames.Sub)?.Value, out _)
-                            || !Guid.TryParse(context.Principal?.FindFirst(JwtRegisteredClaimNames.Sid)?.Value, out _))
-                            context.Fail("The token names no user or session.");
-                        return Task.CompletedTask;
-                    },
                     OnChallenge = async context =>
                     {
                         context.HandleResponse();

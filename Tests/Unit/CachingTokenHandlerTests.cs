@@ -68,6 +68,40 @@ public sealed class CachingTokenHandlerTests
     }
 
     [Fact]
+    public async Task a_remembered_token_is_served_without_validation_until_it_expires()
+    {
+        var clock = new TestClock();
+        var handler = new CachingTokenHandler(clock, Skew);
+        var token = Token(clock, "someone", TimeSpan.FromMinutes(1));
+
+        Assert.False(handler.TryGetValidated(token, out _));
+        Assert.True((await handler.ValidateTokenAsync(token, Parameters(clock))).IsValid);
+        Assert.True(handler.TryGetValidated(token, out var identity));
+        Assert.Equal("someone", identity.FindFirst("sub")?.Value);
+        Assert.False(handler.TryGetValidated(token[..^2] + (token.EndsWith("AA", StringComparison.Ordinal) ? "BB" : "AA"), out _));
+
+        clock.Advance(TimeSpan.FromMinutes(1) + Skew + TimeSpan.FromSeconds(1));
+        Assert.False(handler.TryGetValidated(token, out _));
+        Assert.Equal(0, handler.Count);
+    }
+
+    [Fact]
+    public async Task a_token_whose_claims_the_caller_refuses_is_invalid_and_not_remembered()
+    {
+        var clock = new TestClock();
+        var handler = new CachingTokenHandler(clock, Skew, identity => identity.FindFirst("sub")?.Value == "welcome");
+        var parameters = Parameters(clock);
+        var refused = Token(clock, "stranger", TimeSpan.FromMinutes(5));
+        var accepted = Token(clock, "welcome", TimeSpan.FromMinutes(5));
+
+        Assert.False((await handler.ValidateTokenAsync(refused, parameters)).IsValid);
+        Assert.False((await handler.ValidateTokenAsync(refused, parameters)).IsValid);
+        Assert.False(handler.TryGetValidated(refused, out _));
+        Assert.True((await handler.ValidateTokenAsync(accepted, parameters)).IsValid);
+        Assert.Equal(1, handler.Count);
+    }
+
+    [Fact]
     public async Task the_cache_never_holds_more_than_its_capacity_and_drops_expired_tokens_first()
     {
         var clock = new TestClock();

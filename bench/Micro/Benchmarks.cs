@@ -76,7 +76,7 @@ public class AccessTokens
 
     /// <summary>
     /// What GET /auth/me pays before its handler: the JwtBearer handler on a request carrying the token
-    /// (header parsing, validation, the API's OnTokenValidated check, the ClaimsPrincipal), in a fresh
+    /// (header parsing, validation, the API's claims check, the ClaimsPrincipal), in a fresh
     /// request scope as ASP.NET Core gives each request (a handler caches its result per request). The
     /// same token every time, as a client sends it: after the first, the API's CachingTokenHandler
     /// answers the validation from memory (lifetime re-checked), so this is the repeat-request cost.

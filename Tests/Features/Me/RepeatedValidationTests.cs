@@ -2,6 +2,7 @@ using System.Buffers.Text;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json.Nodes;
+using Alba;
 using SliceAuth.Tests.Infrastructure;
 
 namespace SliceAuth.Tests.Features.Me;
@@ -28,6 +29,32 @@ public sealed class RepeatedValidationTests(ApiFixture api) : IClassFixture<ApiF
             await Me(token, 200);
     }
 
+    [Theory]
+    [InlineData("not-a-guid", true)]
+    [InlineData(null, false)]
+    public async Task a_signed_token_that_names_no_user_or_session_is_refused_every_time(string? subject, bool withSid)
+    {
+        var now = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
+        var payload = new JsonObject
+        {
+            ["iss"] = ApiFixture.Issuer,
+            ["aud"] = ApiFixture.Audience,
+            ["sub"] = subject ?? Guid.NewGuid().ToString(),
+            ["email"] = "cache@example.com",
+            ["iat"] = now,
+            ["exp"] = now + 600,
+        };
+        if (withSid)
+            payload["sid"] = Guid.NewGuid().ToString();
+        var token = Sign(payload, ApiFixture.SigningKey);
+
+        for (var i = 0; i < 2; i++)
+        {
+            var result = await Me(token, 401);
+            Assert.Equal("Bearer error=\"invalid_token\"", result.Context.Response.Headers.WWWAuthenticate.ToString());
+        }
+    }
+
     [Fact]
     public async Task a_rejected_token_stays_rejected_and_a_valid_one_expires_after_use()
     {
@@ -42,7 +69,7 @@ public sealed class RepeatedValidationTests(ApiFixture api) : IClassFixture<ApiF
         api.Clock.Advance(-TimeSpan.FromMinutes(16));
     }
 
-    private Task Me(string token, int status) => api.Host.Scenario(s =>
+    private Task<IScenarioResult> Me(string token, int status) => api.Host.Scenario(s =>
     {
         s.Get.Url("/auth/me");
         s.WithRequestHeader("Authorization", $"Bearer {token}");
