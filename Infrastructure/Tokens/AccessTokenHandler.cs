@@ -14,9 +14,27 @@ namespace SliceAuth.Infrastructure.Tokens;
 /// library's path, and only that path remembers a token. The API sets no MessageReceived event, whose
 /// work the shortcut would skip.
 /// </summary>
-public sealed class AccessTokenHandler(IOptionsMonitor<JwtBearerOptions> options, ILoggerFactory logger, UrlEncoder encoder)
-    : JwtBearerHandler(options, logger, encoder)
+public sealed class AccessTokenHandler(IOptionsMonitor<JwtBearerOptions> options, AccessTokenHandler.LibraryLogs logs, UrlEncoder encoder)
+    : JwtBearerHandler(options, logs, encoder)
 {
+    /// <summary>
+    /// The library's log category (<see cref="JwtBearerHandler"/>'s, under the `Microsoft.AspNetCore`
+    /// settings) for what the handler logs, instead of this type's name; its logger made once, not per
+    /// request.
+    /// </summary>
+    public sealed class LibraryLogs(ILoggerFactory factory) : ILoggerFactory
+    {
+        private readonly ILogger _logger = factory.CreateLogger(typeof(JwtBearerHandler).FullName!);
+
+        public ILogger CreateLogger(string categoryName) => _logger;
+
+        public void AddProvider(ILoggerProvider provider) => factory.AddProvider(provider);
+
+        public void Dispose()
+        {
+        }
+    }
+
     private const string Bearer = "Bearer ";
 
     protected override Task<AuthenticateResult> HandleAuthenticateAsync()

@@ -31,9 +31,10 @@ public static class JwtBearerSetup
     {
         services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer();
         // Each request gets its own handler; built by this factory, not by the container's reflection.
+        services.AddSingleton(provider => new AccessTokenHandler.LibraryLogs(provider.GetRequiredService<ILoggerFactory>()));
         services.Replace(ServiceDescriptor.Transient<JwtBearerHandler>(provider => new AccessTokenHandler(
             provider.GetRequiredService<IOptionsMonitor<JwtBearerOptions>>(),
-            provider.GetRequiredService<ILoggerFactory>(),
+            provider.GetRequiredService<AccessTokenHandler.LibraryLogs>(),
             provider.GetRequiredService<UrlEncoder>())));
         services.AddOptions<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme)
             .Configure<SigningKeys, IOptions<JwtOptions>, TimeProvider>((bearer, keys, jwt, time) =>

@@ -71,6 +71,25 @@ public sealed class ObservabilityTests(LoggedApi api) : IClassFixture<LoggedApi>
     }
 
     [Fact]
+    public async Task a_rejected_token_is_logged_under_the_librarys_category_which_the_settings_keep_at_warning()
+    {
+        var (_, _, tokens) = await api.NewSessionAsync();
+        var forged = tokens.AccessToken[..^4] + (tokens.AccessToken.EndsWith("AAAA", StringComparison.Ordinal) ? "BBBB" : "AAAA");
+        await api.Host.Scenario(s =>
+        {
+            s.Get.Url("/auth/me");
+            s.WithRequestHeader("Authorization", $"Bearer {forged}");
+            s.StatusCodeShouldBe(401);
+        });
+
+        // "Failed to validate the token" is Information, with the exception's stack trace: under
+        // `Microsoft.AspNetCore` (Warning in appsettings.json) it is not written; under the API's own
+        // namespace (Information) it would be, on every bad token.
+        Assert.DoesNotContain(api.Logs.Lines, line => line.Contains("Failed to validate the token", StringComparison.Ordinal));
+        Assert.DoesNotContain(api.Logs.Lines, line => line.StartsWith("SliceAuth.Infrastructure.Tokens.AccessTokenHandler", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task metrics_count_logins_refreshes_and_revocations_by_outcome()
     {
         var (email, _, tokens) = await api.NewSessionAsync();
