@@ -30,8 +30,8 @@ public static class JwtBearerSetup
     public static IServiceCollection AddJwtBearerAuthentication(this IServiceCollection services)
     {
         services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer();
-        // Each request gets its own handler; built by this factory, not by the container's reflection.
         services.AddSingleton(provider => new AccessTokenHandler.LibraryLogs(provider.GetRequiredService<ILoggerFactory>()));
+        // Each request gets its own handler; built by this factory, not by the container's reflection.
         services.Replace(ServiceDescriptor.Transient<JwtBearerHandler>(provider => new AccessTokenHandler(
             provider.GetRequiredService<IOptionsMonitor<JwtBearerOptions>>(),
             provider.GetRequiredService<AccessTokenHandler.LibraryLogs>(),
