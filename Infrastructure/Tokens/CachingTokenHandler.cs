@@ -27,12 +27,8 @@ public sealed class CachingTokenHandler(TimeProvider time, TimeSpan clockSkew, F
     public override async Task<TokenValidationResult> ValidateTokenAsync(string token, TokenValidationParameters validationParameters)
     {
         var now = time.GetUtcNow().UtcDateTime;
-        if (_validated.TryGetValue(token, out var cached))
-        {
-            if (IsWithinLifetime(cached, now))
-                return cached.Result;
-            _validated.TryRemove(KeyValuePair.Create(token, cached));
-        }
+        if (Remembered(token, now) is { } cached)
+            return cached.Result;
 
         var result = await base.ValidateTokenAsync(token, validationParameters);
         if (result.IsValid && accepts is not null && (result.ClaimsIdentity is null || !accepts(result.ClaimsIdentity)))
@@ -52,16 +48,19 @@ public sealed class CachingTokenHandler(TimeProvider time, TimeSpan clockSkew, F
     /// </summary>
     public bool TryGetValidated(string token, [NotNullWhen(true)] out ClaimsIdentity? identity)
     {
-        identity = null;
-        if (!_validated.TryGetValue(token, out var cached))
-            return false;
-        if (!IsWithinLifetime(cached, time.GetUtcNow().UtcDateTime))
-        {
-            _validated.TryRemove(KeyValuePair.Create(token, cached));
-            return false;
-        }
-        identity = cached.Result.ClaimsIdentity;
+        identity = Remembered(token, time.GetUtcNow().UtcDateTime)?.Result.ClaimsIdentity;
         return identity is not null;
+    }
+
+    // The entry of a remembered token still within its lifetime; an expired one is dropped.
+    private Entry? Remembered(string token, DateTime now)
+    {
+        if (!_validated.TryGetValue(token, out var cached))
+            return null;
+        if (IsWithinLifetime(cached, now))
+            return cached;
+        _validated.TryRemove(KeyValuePair.Create(token, cached));
+        return null;
     }
 
     private void Trim(DateTime now)
