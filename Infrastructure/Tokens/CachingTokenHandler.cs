@@ -12,10 +12,12 @@ namespace SliceAuth.Infrastructure.Tokens;
 /// (signature, algorithm, type, issuer, audience) cannot change while the keys are fixed; only time can,
 /// so every hit re-checks the lifetime by the same rule as the first validation. Failures are never
 /// cached. At most <see cref="Capacity"/> tokens are held (a few MB): a full cache first drops its
-/// expired entries and, if still full, starts again empty. <paramref name="accepts"/> is the caller's
-/// own rule for the claims of a token that validated; a token it refuses is invalid and not cached.
+/// expired entries and, if still full, starts again empty. <paramref name="reads"/> reads the
+/// <see cref="Caller"/> from the claims of a token that validated, once, for every later request that
+/// brings the token; a token it cannot read (null) is invalid and not cached. Without it, every token
+/// that validates is accepted and its requests carry no caller read in advance.
 /// </summary>
-public sealed class CachingTokenHandler(TimeProvider time, TimeSpan clockSkew, Func<ClaimsIdentity, bool>? accepts = null)
+public sealed class CachingTokenHandler(TimeProvider time, TimeSpan clockSkew, Func<ClaimsIdentity, Caller?>? reads = null)
     : JsonWebTokenHandler
 {
     public const int Capacity = 1024;
@@ -31,25 +33,35 @@ public sealed class CachingTokenHandler(TimeProvider time, TimeSpan clockSkew, F
             return cached.Result;
 
         var result = await base.ValidateTokenAsync(token, validationParameters);
-        if (result.IsValid && accepts is not null && (result.ClaimsIdentity is null || !accepts(result.ClaimsIdentity)))
+        if (!result.IsValid)
+            return result;
+        var identity = result.ClaimsIdentity;
+        Caller? caller = null;
+        if (reads is not null && (identity is null || (caller = reads(identity)) is null))
             return new TokenValidationResult { IsValid = false, Exception = new SecurityTokenValidationException("The token's claims are refused.") };
-        if (result.IsValid && result.SecurityToken is JsonWebToken jwt && result.ClaimsIdentity is not null)
+        if (result.SecurityToken is JsonWebToken jwt && identity is not null)
         {
             if (_validated.Count >= Capacity)
                 Trim(now);
-            _validated[token] = new Entry(result, jwt.ValidFrom, jwt.ValidTo);
+            _validated[token] = new Entry(result, jwt.ValidFrom, jwt.ValidTo, caller);
         }
         return result;
     }
 
     /// <summary>
-    /// The identity of a token that validated before and is still within its lifetime, without
-    /// validating it again; false for any other token, which then goes through <see cref="ValidateTokenAsync"/>.
+    /// The principal of a token that validated before and is still within its lifetime, without
+    /// validating it again (a <see cref="CallerPrincipal"/> when the caller was read); false for any
+    /// other token, which then goes through <see cref="ValidateTokenAsync"/>.
     /// </summary>
-    public bool TryGetValidated(string token, [NotNullWhen(true)] out ClaimsIdentity? identity)
+    public bool TryGetValidated(string token, [NotNullWhen(true)] out ClaimsPrincipal? principal)
     {
-        identity = Remembered(token, time.GetUtcNow().UtcDateTime)?.Result.ClaimsIdentity;
-        return identity is not null;
+        principal = Remembered(token, time.GetUtcNow().UtcDateTime) switch
+        {
+            { Result.ClaimsIdentity: { } identity, Caller: { } caller } => new CallerPrincipal(identity, caller),
+            { Result.ClaimsIdentity: { } identity } => new ClaimsPrincipal(identity),
+            _ => null,
+        };
+        return principal is not null;
     }
 
     // The entry of a remembered token still within its lifetime; an expired one is dropped.
@@ -78,5 +90,5 @@ public sealed class CachingTokenHandler(TimeProvider time, TimeSpan clockSkew, F
     private bool IsWithinLifetime(Entry entry, DateTime now) =>
         now < entry.Expires + clockSkew && (entry.NotBefore == DateTime.MinValue || now >= entry.NotBefore - clockSkew);
 
-    private sealed record Entry(TokenValidationResult Result, DateTime NotBefore, DateTime Expires);
+    private sealed record Entry(TokenValidationResult Result, DateTime NotBefore, DateTime Expires, Caller? Caller);
 }

@@ -1,5 +1,5 @@
-using System.Security.Claims;
 using System.Text.Encodings.Web;
+using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Authorization.Policy;
@@ -23,19 +23,27 @@ public static class JwtBearerSetup
         expires is { } exp && now < exp.ToUniversalTime() + ClockSkew
         && (notBefore is not { } nbf || now >= nbf.ToUniversalTime() - ClockSkew);
 
-    private static bool NamesUserAndSession(ClaimsIdentity identity) =>
-        Guid.TryParse(identity.FindFirst(JwtRegisteredClaimNames.Sub)?.Value, out _)
-        && Guid.TryParse(identity.FindFirst(JwtRegisteredClaimNames.Sid)?.Value, out _);
-
     public static IServiceCollection AddJwtBearerAuthentication(this IServiceCollection services)
     {
         services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer();
-        services.AddSingleton(provider => new AccessTokenHandler.LibraryLogs(provider.GetRequiredService<ILoggerFactory>()));
-        // Each request gets its own handler; built by this factory, not by the container's reflection.
-        services.Replace(ServiceDescriptor.Transient<JwtBearerHandler>(provider => new AccessTokenHandler(
+        services.AddSingleton(provider => new LibraryLogs(provider.GetRequiredService<ILoggerFactory>()));
+        // Each request that needs them gets its own handler and handler provider; built by these
+        // factories, not by the container's reflection.
+        services.Replace(ServiceDescriptor.Transient<JwtBearerHandler>(provider => new JwtBearerHandler(
             provider.GetRequiredService<IOptionsMonitor<JwtBearerOptions>>(),
-            provider.GetRequiredService<AccessTokenHandler.LibraryLogs>(),
+            provider.GetRequiredService<LibraryLogs>(),
             provider.GetRequiredService<UrlEncoder>())));
+        services.Replace(ServiceDescriptor.Scoped<IAuthenticationHandlerProvider>(provider =>
+            new AuthenticationHandlerProvider(provider.GetRequiredService<IAuthenticationSchemeProvider>())));
+        // A remembered token authenticates from memory; any other request, through ASP.NET Core's service.
+        services.AddScoped(provider => new AuthenticationService(
+            provider.GetRequiredService<IAuthenticationSchemeProvider>(),
+            provider.GetRequiredService<IAuthenticationHandlerProvider>(),
+            provider.GetRequiredService<IClaimsTransformation>(),
+            provider.GetRequiredService<IOptions<AuthenticationOptions>>()));
+        services.Replace(ServiceDescriptor.Singleton<IAuthenticationService>(provider => new RememberedTokenAuthentication(
+            provider.GetRequiredService<IOptionsMonitor<JwtBearerOptions>>(),
+            provider.GetRequiredService<IClaimsTransformation>())));
         services.AddOptions<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme)
             .Configure<SigningKeys, IOptions<JwtOptions>, TimeProvider>((bearer, keys, jwt, time) =>
             {
@@ -45,7 +53,7 @@ public static class JwtBearerSetup
                 bearer.TokenHandlers.Clear();
                 // A token must name its user and session as GUIDs (`sub`, `sid`); one that does not is
                 // refused, as invalid, and never remembered.
-                bearer.TokenHandlers.Add(new CachingTokenHandler(time, ClockSkew, NamesUserAndSession) { MapInboundClaims = false });
+                bearer.TokenHandlers.Add(new CachingTokenHandler(time, ClockSkew, Caller.Read) { MapInboundClaims = false });
                 // Internal reasons ("signature key was not found") stay out of WWW-Authenticate.
                 bearer.IncludeErrorDetails = false;
                 bearer.TokenValidationParameters = new TokenValidationParameters
@@ -83,5 +91,22 @@ public static class JwtBearerSetup
         services.Replace(ServiceDescriptor.Singleton<IPolicyEvaluator>(provider =>
             new PolicyEvaluator(provider.GetRequiredService<IAuthorizationService>())));
         return services;
+    }
+
+    /// <summary>
+    /// The library's log category (<see cref="JwtBearerHandler"/>'s, under the `Microsoft.AspNetCore`
+    /// settings) for what the handler logs; its logger made once, not per request.
+    /// </summary>
+    private sealed class LibraryLogs(ILoggerFactory factory) : ILoggerFactory
+    {
+        private readonly ILogger _logger = factory.CreateLogger(typeof(JwtBearerHandler).FullName!);
+
+        public ILogger CreateLogger(string categoryName) => _logger;
+
+        public void AddProvider(ILoggerProvider provider) => factory.AddProvider(provider);
+
+        public void Dispose()
+        {
+        }
     }
 }

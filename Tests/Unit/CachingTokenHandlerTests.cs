@@ -76,8 +76,8 @@ public sealed class CachingTokenHandlerTests
 
         Assert.False(handler.TryGetValidated(token, out _));
         Assert.True((await handler.ValidateTokenAsync(token, Parameters(clock))).IsValid);
-        Assert.True(handler.TryGetValidated(token, out var identity));
-        Assert.Equal("someone", identity.FindFirst("sub")?.Value);
+        Assert.True(handler.TryGetValidated(token, out var principal));
+        Assert.Equal("someone", principal.FindFirst("sub")?.Value);
         Assert.False(handler.TryGetValidated(token[..^2] + (token.EndsWith("AA", StringComparison.Ordinal) ? "BB" : "AA"), out _));
 
         clock.Advance(TimeSpan.FromMinutes(1) + Skew + TimeSpan.FromSeconds(1));
@@ -86,10 +86,16 @@ public sealed class CachingTokenHandlerTests
     }
 
     [Fact]
-    public async Task a_token_whose_claims_the_caller_refuses_is_invalid_and_not_remembered()
+    public async Task a_token_whose_caller_cannot_be_read_is_invalid_and_not_remembered()
     {
         var clock = new TestClock();
-        var handler = new CachingTokenHandler(clock, Skew, identity => identity.FindFirst("sub")?.Value == "welcome");
+        var welcome = new Caller(Guid.NewGuid(), "welcome@example.com", Guid.NewGuid());
+        var reads = 0;
+        var handler = new CachingTokenHandler(clock, Skew, identity =>
+        {
+            reads++;
+            return identity.FindFirst("sub")?.Value == "welcome" ? welcome : null;
+        });
         var parameters = Parameters(clock);
         var refused = Token(clock, "stranger", TimeSpan.FromMinutes(5));
         var accepted = Token(clock, "welcome", TimeSpan.FromMinutes(5));
@@ -99,6 +105,13 @@ public sealed class CachingTokenHandlerTests
         Assert.False(handler.TryGetValidated(refused, out _));
         Assert.True((await handler.ValidateTokenAsync(accepted, parameters)).IsValid);
         Assert.Equal(1, handler.Count);
+
+        // The caller is read once, when the token first validates; every later request carries it.
+        Assert.True(handler.TryGetValidated(accepted, out var first));
+        Assert.True(handler.TryGetValidated(accepted, out var second));
+        Assert.Equal(welcome, Assert.IsType<CallerPrincipal>(first).Caller);
+        Assert.Equal(welcome, Caller.From(second));
+        Assert.Equal(3, reads);
     }
 
     [Fact]
