@@ -90,6 +90,16 @@ public sealed class ObservabilityTests(LoggedApi api) : IClassFixture<LoggedApi>
     }
 
     [Fact]
+    public void the_hosting_diagnostics_category_is_off_so_requests_start_no_activity_or_log_scope()
+    {
+        // ASP.NET Core starts an Activity and a log scope for every request while this category logs at
+        // any level; nothing here reads them (no tracing, no scopes in the console output).
+        var logger = api.Host.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Microsoft.AspNetCore.Hosting.Diagnostics");
+
+        Assert.False(logger.IsEnabled(LogLevel.Critical));
+    }
+
+    [Fact]
     public async Task metrics_count_logins_refreshes_and_revocations_by_outcome()
     {
         var (email, _, tokens) = await api.NewSessionAsync();
