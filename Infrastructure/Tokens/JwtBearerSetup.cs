@@ -87,9 +87,14 @@ public static class JwtBearerSetup
             });
         services.AddAuthorization();
         // The policy evaluator is stateless, but registered per use: the authorization middleware would
-        // build a new one (and its authorization service) for every request. One serves them all.
+        // build a new one (and its authorization service) for every request. One serves them all, and
+        // its authorization service decides "an authenticated user" for itself.
         services.Replace(ServiceDescriptor.Singleton<IPolicyEvaluator>(provider =>
-            new PolicyEvaluator(provider.GetRequiredService<IAuthorizationService>())));
+            new PolicyEvaluator(new AuthenticatedUserAuthorization(
+                provider.GetRequiredService<IAuthorizationService>(),
+                provider.GetServices<IAuthorizationHandler>(),
+                provider.GetRequiredService<IAuthorizationHandlerContextFactory>(),
+                provider.GetRequiredService<IAuthorizationEvaluator>()))));
         return services;
     }
 
