@@ -99,4 +99,25 @@ public sealed class PasswordRulesTests
         Assert.True(Common.Contains("123456"));
         Assert.False(Common.Contains("correct horse battery staple"));
     }
+
+    [Fact]
+    public void every_listed_password_is_found_in_any_case_and_nothing_else_is()
+    {
+        using var stream = typeof(CommonPasswords).Assembly.GetManifestResourceStream("SliceAuth.common-passwords.txt")!;
+        using var reader = new StreamReader(stream);
+        var listed = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        while (reader.ReadLine() is { } line)
+            if (line.Length > 0)
+                listed.Add(line);
+
+        Assert.Equal(listed.Count, Common.Count);
+        foreach (var password in listed)
+        {
+            Assert.True(Common.Contains(password), password);
+            Assert.True(Common.Contains(password.ToUpperInvariant()), password);
+            Assert.Equal(listed.Contains(password + "!"), Common.Contains(password + "!"));
+            Assert.Equal(listed.Contains(password[..^1]), Common.Contains(password[..^1]));
+        }
+        Assert.False(Common.Contains(""));
+    }
 }
