@@ -22,6 +22,7 @@ public sealed class CachingTokenHandler(TimeProvider time, TimeSpan clockSkew, F
 {
     public const int Capacity = 1024;
     private readonly ConcurrentDictionary<string, Entry> _validated = new(StringComparer.Ordinal);
+    private ConcurrentDictionary<string, Entry>.AlternateLookup<ReadOnlySpan<char>> Validated => _validated.GetAlternateLookup<ReadOnlySpan<char>>();
 
     /// <summary>Tokens held now (for tests and diagnostics).</summary>
     public int Count => _validated.Count;
@@ -53,7 +54,7 @@ public sealed class CachingTokenHandler(TimeProvider time, TimeSpan clockSkew, F
     /// validating it again (a <see cref="CallerPrincipal"/> when the caller was read); false for any
     /// other token, which then goes through <see cref="ValidateTokenAsync"/>.
     /// </summary>
-    public bool TryGetValidated(string token, [NotNullWhen(true)] out ClaimsPrincipal? principal)
+    public bool TryGetValidated(ReadOnlySpan<char> token, [NotNullWhen(true)] out ClaimsPrincipal? principal)
     {
         principal = Remembered(token, time.GetUtcNow().UtcDateTime) switch
         {
@@ -65,13 +66,13 @@ public sealed class CachingTokenHandler(TimeProvider time, TimeSpan clockSkew, F
     }
 
     // The entry of a remembered token still within its lifetime; an expired one is dropped.
-    private Entry? Remembered(string token, DateTime now)
+    private Entry? Remembered(ReadOnlySpan<char> token, DateTime now)
     {
-        if (!_validated.TryGetValue(token, out var cached))
+        if (!Validated.TryGetValue(token, out var key, out var cached))
             return null;
         if (IsWithinLifetime(cached, now))
             return cached;
-        _validated.TryRemove(KeyValuePair.Create(token, cached));
+        _validated.TryRemove(KeyValuePair.Create(key, cached));
         return null;
     }
 

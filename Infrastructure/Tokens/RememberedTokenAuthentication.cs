@@ -39,14 +39,14 @@ public sealed class RememberedTokenAuthentication(IOptionsMonitor<JwtBearerOptio
     public Task SignOutAsync(HttpContext context, string? scheme, AuthenticationProperties? properties) =>
         Library(context).SignOutAsync(context, scheme, properties);
 
+    // The token as the JwtBearer handler reads it: one Authorization header, "Bearer " in any case, trimmed.
     private ClaimsPrincipal? Remembered(HttpContext context)
     {
-        if (!_claimsKept)
+        if (!_claimsKept || context.Request.Headers.Authorization is not [{ } authorization])
             return null;
-        var authorization = context.Request.Headers.Authorization.ToString();
         return authorization.StartsWith(Bearer, StringComparison.OrdinalIgnoreCase)
                && bearer.Get(JwtBearerDefaults.AuthenticationScheme).TokenHandlers is [CachingTokenHandler tokens, ..]
-               && tokens.TryGetValidated(authorization[Bearer.Length..].Trim(), out var principal)
+               && tokens.TryGetValidated(authorization.AsSpan(Bearer.Length).Trim(), out var principal)
             ? principal
             : null;
     }

@@ -75,11 +75,11 @@ public class AccessTokens
     public Task<TokenValidationResult> VerifyToken() => _handler.ValidateTokenAsync(_token, _parameters);
 
     /// <summary>
-    /// What GET /auth/me pays before its handler: the JwtBearer handler on a request carrying the token
-    /// (header parsing, validation, the API's claims check, the ClaimsPrincipal), in a fresh
-    /// request scope as ASP.NET Core gives each request (a handler caches its result per request). The
-    /// same token every time, as a client sends it: after the first, the API's CachingTokenHandler
-    /// answers the validation from memory (lifetime re-checked), so this is the repeat-request cost.
+    /// What GET /auth/me pays to authenticate: the API's authentication service on a request carrying
+    /// the token, in a fresh request scope as ASP.NET Core gives each request. The same token every
+    /// time, as a client sends it: after the first, the token is remembered (lifetime re-checked) and
+    /// the request is authenticated from that memory, with its caller read once; so this is the
+    /// repeat-request cost.
     /// </summary>
     [Benchmark]
     public async Task<AuthenticateResult> AuthenticateRequest()

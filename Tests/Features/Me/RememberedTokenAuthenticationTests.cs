@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Primitives;
 using SliceAuth.Infrastructure.Tokens;
 using SliceAuth.Tests.Infrastructure;
 
@@ -48,6 +49,21 @@ public sealed class RememberedTokenAuthenticationTests(ApiFixture api) : IClassF
         {
             api.Clock.Advance(-TimeSpan.FromMinutes(16));
         }
+    }
+
+    [Fact]
+    public async Task two_authorization_headers_are_never_read_from_memory()
+    {
+        var (_, _, tokens) = await api.NewSessionAsync();
+        Assert.True((await AuthenticateAsync($"Bearer {tokens.AccessToken}")).Succeeded);
+
+        await using var scope = api.Host.Services.CreateAsyncScope();
+        var context = new DefaultHttpContext { RequestServices = scope.ServiceProvider };
+        context.Request.Headers.Authorization = new StringValues([$"Bearer {tokens.AccessToken}", $"Bearer {tokens.AccessToken}"]);
+        var result = await context.AuthenticateAsync("Bearer");
+
+        Assert.False(result.Succeeded);
+        Assert.NotNull(result.Failure);
     }
 
     [Theory]
