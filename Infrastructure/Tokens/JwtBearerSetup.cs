@@ -27,14 +27,14 @@ public static class JwtBearerSetup
     {
         services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer();
         services.AddSingleton(provider => new LibraryLogs(provider.GetRequiredService<ILoggerFactory>()));
-        // Each request that needs them gets its own handler and handler provider; built by these
-        // factories, not by the container's reflection.
+        // Each request that needs one gets its own handler, built by this factory, not by the
+        // container's reflection; one provider serves every request.
         services.Replace(ServiceDescriptor.Transient<JwtBearerHandler>(provider => new JwtBearerHandler(
             provider.GetRequiredService<IOptionsMonitor<JwtBearerOptions>>(),
             provider.GetRequiredService<LibraryLogs>(),
             provider.GetRequiredService<UrlEncoder>())));
-        services.Replace(ServiceDescriptor.Scoped<IAuthenticationHandlerProvider>(provider =>
-            new AuthenticationHandlerProvider(provider.GetRequiredService<IAuthenticationSchemeProvider>())));
+        services.Replace(ServiceDescriptor.Singleton<IAuthenticationHandlerProvider>(provider =>
+            new RequestHandlers(provider.GetRequiredService<IAuthenticationSchemeProvider>())));
         // A remembered token authenticates from memory; any other request, through ASP.NET Core's service.
         services.AddScoped(provider => new AuthenticationService(
             provider.GetRequiredService<IAuthenticationSchemeProvider>(),

@@ -78,6 +78,22 @@ public sealed class RememberedTokenAuthenticationTests(ApiFixture api) : IClassF
         Assert.Null(result.Failure);
     }
 
+    [Fact]
+    public async Task a_request_keeps_its_handler_and_requests_do_not_share_one()
+    {
+        var handlers = api.Host.Services.GetRequiredService<IAuthenticationHandlerProvider>();
+        await using var scope = api.Host.Services.CreateAsyncScope();
+        var first = new DefaultHttpContext { RequestServices = scope.ServiceProvider };
+        var second = new DefaultHttpContext { RequestServices = scope.ServiceProvider };
+
+        var handler = await handlers.GetHandlerAsync(first, "Bearer");
+
+        Assert.NotNull(handler);
+        Assert.Same(handler, await handlers.GetHandlerAsync(first, "Bearer"));
+        Assert.NotSame(handler, await handlers.GetHandlerAsync(second, "Bearer"));
+        Assert.Null(await handlers.GetHandlerAsync(first, "Cookies"));
+    }
+
     private async Task<AuthenticateResult> AuthenticateAsync(string? authorization)
     {
         await using var scope = api.Host.Services.CreateAsyncScope();
