@@ -13,6 +13,12 @@ source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 # on whatever server connection PgBouncer hands out and resets nothing useful.
 POOLER_SETTINGS=${POOLER_SETTINGS-"No Reset On Close=true;Max Auto Prepare=0"}
 
+# Debian's pgbouncer, installed when missing (as bench/run.sh installs what it needs).
+if ! command -v pgbouncer >/dev/null && ! [ -x /usr/sbin/pgbouncer ]; then
+  log "installing pgbouncer"
+  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq pgbouncer >/dev/null
+fi
+
 setup_work
 build_api
 pg_init
