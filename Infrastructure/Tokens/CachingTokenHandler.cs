@@ -22,7 +22,6 @@ public sealed class CachingTokenHandler(TimeProvider time, TimeSpan clockSkew, F
 {
     public const int Capacity = 1024;
     private readonly ConcurrentDictionary<string, Entry> _validated = new(StringComparer.Ordinal);
-    private ConcurrentDictionary<string, Entry>.AlternateLookup<ReadOnlySpan<char>> Validated => _validated.GetAlternateLookup<ReadOnlySpan<char>>();
 
     /// <summary>Tokens held now (for tests and diagnostics).</summary>
     public int Count => _validated.Count;
@@ -68,7 +67,7 @@ public sealed class CachingTokenHandler(TimeProvider time, TimeSpan clockSkew, F
     // The entry of a remembered token still within its lifetime; an expired one is dropped.
     private Entry? Remembered(ReadOnlySpan<char> token, DateTime now)
     {
-        if (!Validated.TryGetValue(token, out var key, out var cached))
+        if (!_validated.GetAlternateLookup<ReadOnlySpan<char>>().TryGetValue(token, out var key, out var cached))
             return null;
         if (IsWithinLifetime(cached, now))
             return cached;

@@ -13,8 +13,8 @@ namespace SliceAuth.Infrastructure.Tokens;
 /// handler's options and events, and a copy of the validation parameters. Everything else (no token, a
 /// token not seen before or expired, another scheme, challenges and forbids) goes to ASP.NET Core's
 /// service, built per request as before. The shortcut reads the header as the JwtBearer handler does and
-/// gives the same principal; it is taken only while nothing transforms claims, and the API sets no
-/// MessageReceived event and no forwarding (JwtBearerSetup), whose work it would skip.
+/// gives a principal of the same identity; it is taken only while nothing transforms claims, and the API
+/// sets no MessageReceived event and no forwarding (JwtBearerSetup), whose work it would skip.
 /// </summary>
 public sealed class RememberedTokenAuthentication(IOptionsMonitor<JwtBearerOptions> bearer, IClaimsTransformation transformation)
     : IAuthenticationService
