@@ -18,7 +18,22 @@ public static class Problems
     public const string BodyField = "body";
     public const int DatabaseRetryAfterSeconds = 5;
 
-    public static string TraceId(HttpContext context) => Activity.Current?.Id ?? context.TraceIdentifier;
+    /// <summary>
+    /// The request's W3C trace-context id: the running Activity's when there is one; otherwise a new span
+    /// in the caller's trace (its `traceparent`) or in a new trace, the id ASP.NET Core's request Activity
+    /// would have had. That Activity is not started while its log category is off (appsettings.json),
+    /// and an error is the only place the id is shown.
+    /// </summary>
+    public static string TraceId(HttpContext context)
+    {
+        if (Activity.Current?.Id is { } id)
+            return id;
+        var headers = context.Request.Headers;
+        var caller = ActivityContext.TryParse(headers.TraceParent, headers.TraceState, isRemote: true, out var parent) ? parent : default;
+        var trace = caller.TraceId == default ? ActivityTraceId.CreateRandom() : caller.TraceId;
+        var flags = caller.TraceFlags.HasFlag(ActivityTraceFlags.Recorded) ? "01" : "00";
+        return $"00-{trace.ToHexString()}-{ActivitySpanId.CreateRandom().ToHexString()}-{flags}";
+    }
 
     public static async Task WriteAsync(HttpContext context, int status, string? detail = null)
     {

@@ -90,6 +90,36 @@ public sealed class ObservabilityTests(LoggedApi api) : IClassFixture<LoggedApi>
     }
 
     [Fact]
+    public async Task an_errors_trace_id_is_a_w3c_id_that_continues_the_callers_trace()
+    {
+        const string callerTrace = "4bf92f3577b34da6a3ce929d0e0e4736";
+        var traced = await api.Host.Scenario(s =>
+        {
+            s.Get.Url("/auth/me");
+            s.WithRequestHeader("traceparent", $"00-{callerTrace}-00f067aa0ba902b7-01");
+            s.StatusCodeShouldBe(401);
+        });
+        var untraced = await api.Host.Scenario(s =>
+        {
+            s.Get.Url("/auth/me");
+            s.StatusCodeShouldBe(401);
+        });
+
+        var w3c = new System.Text.RegularExpressions.Regex("^00-([0-9a-f]{32})-([0-9a-f]{16})-0[01]$");
+        var continued = w3c.Match(TraceIdOf(await traced.ReadAsTextAsync()));
+        var fresh = w3c.Match(TraceIdOf(await untraced.ReadAsTextAsync()));
+        Assert.True(continued.Success);
+        Assert.Equal(callerTrace, continued.Groups[1].Value);
+        Assert.NotEqual("00f067aa0ba902b7", continued.Groups[2].Value);
+        Assert.EndsWith("-01", continued.Value, StringComparison.Ordinal);
+        Assert.True(fresh.Success);
+        Assert.NotEqual(callerTrace, fresh.Groups[1].Value);
+    }
+
+    private static string TraceIdOf(string problem) =>
+        System.Text.Json.JsonDocument.Parse(problem).RootElement.GetProperty("traceId").GetString()!;
+
+    [Fact]
     public void the_hosting_diagnostics_category_is_off_so_requests_start_no_activity_or_log_scope()
     {
         // ASP.NET Core starts an Activity and a log scope for every request while this category logs at
