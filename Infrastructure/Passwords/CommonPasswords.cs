@@ -5,8 +5,8 @@ namespace SliceAuth.Infrastructure.Passwords;
 /// <summary>
 /// The zxcvbn `passwords` list (scripts/update-common-passwords.sh regenerates it), loaded once and
 /// matched ignoring case (ordinal): a binary search, never a scan. The list is kept as one string of all
-/// entries in order with their offsets, about 0.9 MB; a set of 49,000 separate strings held 3.3 MB of
-/// the API's heap for the life of the process.
+/// entries in order with their offsets, about 0.9 MB; a set of 49,000 separate strings held about 3.2 MB
+/// of the API's heap for the life of the process.
 /// </summary>
 public sealed class CommonPasswords
 {
