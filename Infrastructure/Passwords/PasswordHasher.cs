@@ -93,29 +93,41 @@ public sealed partial class PasswordHasher
     /// <summary>A new hash of the password at the configured algorithm and cost, in turn with other hashes.</summary>
     public async Task<string> HashAsync(string password, CancellationToken ct)
     {
-        await _hashing.WaitAsync(ct);
+        await Admit(ct);
         try
         {
             return await Task.Run(() => HashNow(password), CancellationToken.None);
         }
         finally
         {
-            _hashing.Release();
+            Leave();
         }
     }
 
     /// <summary>Checks the password against a stored hash, in turn with other hashes.</summary>
     public async Task<PasswordVerification> VerifyAsync(string password, string storedHash, CancellationToken ct)
     {
-        await _hashing.WaitAsync(ct);
+        await Admit(ct);
         try
         {
             return await Task.Run(() => VerifyNow(password, storedHash), CancellationToken.None);
         }
         finally
         {
-            _hashing.Release();
+            Leave();
         }
+    }
+
+    private async Task Admit(CancellationToken ct)
+    {
+        await _hashing.WaitAsync(ct);
+        _metrics?.HashesActive(1);
+    }
+
+    private void Leave()
+    {
+        _metrics?.HashesActive(-1);
+        _hashing.Release();
     }
 
     /// <summary><see cref="HashAsync"/> for callers that have no request to await in (tools, tests).</summary>

@@ -16,6 +16,7 @@ public sealed class AuthMetrics
     private readonly Counter<long> _refreshes;
     private readonly Counter<long> _sessionsRevoked;
     private readonly Histogram<double> _hashDuration;
+    private readonly UpDownCounter<int> _hashesActive;
 
     public AuthMetrics(IMeterFactory meters)
     {
@@ -26,6 +27,8 @@ public sealed class AuthMetrics
         _sessionsRevoked = meter.CreateCounter<long>("sliceauth.sessions.revoked", description: "Sessions revoked, by reason.");
         _hashDuration = meter.CreateHistogram<double>("sliceauth.password_hash.duration", unit: "s",
             description: "Time to hash or verify a password.");
+        _hashesActive = meter.CreateUpDownCounter<int>("sliceauth.password_hashes.active",
+            description: "Hashes and checks computing now; at most Passwords:MaxConcurrentHashes, the rest wait.");
     }
 
     public void Registered() => _registrations.Add(1);
@@ -42,6 +45,9 @@ public sealed class AuthMetrics
         if (count > 0)
             _sessionsRevoked.Add(count, new KeyValuePair<string, object?>("reason", reason));
     }
+
+    /// <summary>A hash or check was let through the gate (+1) or has finished (-1).</summary>
+    public void HashesActive(int change) => _hashesActive.Add(change);
 
     /// <summary>Times a hash or verification: `using (metrics.TimeHash("argon2id", "verify")) ...`.</summary>
     public HashTimer TimeHash(string algorithm, string operation) => new(_hashDuration, algorithm, operation);
