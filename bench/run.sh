@@ -8,8 +8,15 @@
 # compiled the same way; the JIT build's figures are measured beside them as a diagnostic. About 6-8 minutes
 # on 2 cores, most of it seeding 1M users and 5M refresh tokens. Only 127.0.0.1 is ever bound or loaded.
 #
-# Knobs (environment): BENCH_DURATION (s per measurement, 10), BENCH_WARMUP (s, 5), BENCH_SEED_USERS
-# (1000000), BENCH_SEED_TOKENS_PER_USER (5), BENCH_PGDIR (/tmp/sliceauth-bench), BENCH_KEEP_PG, BENCH_OUT.
+# Every ratio to a reference (the baseline for /auth/me, the raw hash rate for login and register) is
+# bracketed: the reference runs before and after each of BENCH_ROUNDS runs of the API, each API run is
+# divided by the mean of the two runs around it, and the median of those ratios is the figure. This
+# machine's speed drifts by 10-20 % within minutes; a reference measured once, minutes away, moved the
+# login ratio by as much as the code did.
+#
+# Knobs (environment): BENCH_DURATION (s per measurement, 10), BENCH_WARMUP (s, 5), BENCH_ROUNDS (3),
+# BENCH_SEED_USERS (1000000), BENCH_SEED_TOKENS_PER_USER (5), BENCH_PGDIR (/tmp/sliceauth-bench),
+# BENCH_KEEP_PG, BENCH_OUT.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$(pwd)
@@ -18,6 +25,7 @@ export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPE
 
 DURATION=${BENCH_DURATION:-10}
 WARMUP=${BENCH_WARMUP:-5}
+ROUNDS=${BENCH_ROUNDS:-3}
 CORES=$(nproc)
 SEED_USERS=${BENCH_SEED_USERS:-1000000}
 TOKENS_PER_USER=${BENCH_SEED_TOKENS_PER_USER:-5}
@@ -186,6 +194,27 @@ login_refresh_token() { json_post /auth/login "{\"email\":\"$1\",\"password\":\"
 metric_sum() { # metric_sum REGEX: the sum of the matching Prometheus samples
   curl -fsS "$API/metrics" | grep -E "$1" | awk '{s += $NF} END {printf "%d\n", s}'
 }
+# bracketed NAME: after the reference runs NAME_ref_1 .. NAME_ref_{ROUNDS+1} and the API's runs NAME_1 ..
+# NAME_ROUNDS, writes NAME_rounds.json (each round's rate, the mean of the references around it, the
+# ratio, and their median) and copies the median round's API run to NAME.json and the reference run
+# before it to NAME_ref.json, so the table shows one real run of each.
+bracketed() {
+  local name=$1 files=()
+  for r in $(seq "$ROUNDS"); do files+=("$RUN/${name}_ref_$r.json" "$RUN/${name}_$r.json"); done
+  files+=("$RUN/${name}_ref_$((ROUNDS + 1)).json")
+  jq -s --argjson n "$ROUNDS" '
+    def rate: .rps // .rate;
+    [range(0; $n) as $r | {round: ($r + 1), rate: (.[2 * $r + 1] | rate),
+       reference: (((.[2 * $r] | rate) + (.[2 * $r + 2] | rate)) / 2 | . * 100 | round / 100),
+       references: [(.[2 * $r] | rate), (.[2 * $r + 2] | rate)]}
+     | .ratio = (.rate / .reference | . * 10000 | round / 10000)] as $rounds
+    | ($rounds | sort_by(.ratio) | .[(length - 1) / 2 | floor]) as $median
+    | {median_ratio: $median.ratio, median_round: $median.round, rounds: $rounds}' "${files[@]}" >"$RUN/${name}_rounds.json"
+  local m; m=$(jq -r .median_round "$RUN/${name}_rounds.json")
+  cp "$RUN/${name}_$m.json" "$RUN/$name.json"
+  cp "$RUN/${name}_ref_$m.json" "$RUN/${name}_ref.json"
+  jq -c '{median_ratio, ratios: [.rounds[].ratio]}' "$RUN/${name}_rounds.json" | sed "s/^/  $name /" >&2
+}
 # sql_per_refresh NAME WRK-ARGS...: runs the refresh chains, with pg_stat_statements and the API's own
 # counters (refreshes rotated, Npgsql commands = round trips) read around it.
 sql_per_refresh() {
@@ -233,11 +262,17 @@ curl -fsS "$API/auth/me" -H "authorization: Bearer $ACCESS" >"$RUN/me.body"
 curl -fsS "http://127.0.0.1:$BPORT/auth/me" >"$RUN/baseline.body"
 cmp -s "$RUN/me.body" "$RUN/baseline.body" || echo "warning: the baseline's body differs from /auth/me's" >&2
 
-wrk_run warm_me -t2 -c32 -d"${WARMUP}s" -s "$BENCH/wrk/me.lua" -H "Authorization: Bearer $ACCESS" "$API/auth/me"
-wrk_run me -t2 -c32 -d"${DURATION}s" -s "$BENCH/wrk/me.lua" -H "Authorization: Bearer $ACCESS" "$API/auth/me"
-SERVER_PID=$BASE_PID
-wrk_run warm_baseline -t2 -c32 -d"${WARMUP}s" -s "$BENCH/wrk/me.lua" "http://127.0.0.1:$BPORT/auth/me"
-wrk_run baseline -t2 -c32 -d"${DURATION}s" -s "$BENCH/wrk/me.lua" "http://127.0.0.1:$BPORT/auth/me"
+me_run() { SERVER_PID=$API_PID wrk_run "$1" -t2 -c32 -d"$2s" -s "$BENCH/wrk/me.lua" -H "Authorization: Bearer $ACCESS" "$API/auth/me"; }
+baseline_run() { SERVER_PID=$BASE_PID wrk_run "$1" -t2 -c32 -d"$2s" -s "$BENCH/wrk/me.lua" "http://127.0.0.1:$BPORT/auth/me"; }
+me_run warm_me "$WARMUP"
+baseline_run warm_baseline "$WARMUP"
+for r in $(seq "$ROUNDS"); do
+  baseline_run "me_ref_$r" "$DURATION"
+  me_run "me_$r" "$DURATION"
+done
+baseline_run "me_ref_$((ROUNDS + 1))" "$DURATION"
+bracketed me
+cp "$RUN/me_ref.json" "$RUN/baseline.json"
 kill "$BASE_PID"; wait "$BASE_PID" || true; BASE_PID=""; SERVER_PID=$API_PID
 # Diagnostic, not a target: the API's pipeline without token validation or FastEndpoints (GET /health/live
 # goes through the same middleware: problems, limits, routing, authentication, rate limiter, metrics).
@@ -281,18 +316,34 @@ DOTNET_gcServer=$API_GC_FLAG hashrate hash hash_hash_jit "$TOOL"
 $TOOL hashalloc >"$RUN/hash_alloc.json"
 jq -c . "$RUN"/hash_*.json | sed 's/^/  /' >&2
 
+# The bracketing references run on the natively compiled tool under the faster GC of the runs above.
+gc_flag() { [ "$(jq -r .gc "$RUN/hash_$1.json")" = server ] && echo 1 || echo 0; }
+VERIFY_GC=$(gc_flag verify); HASH_GC=$(gc_flag hash)
+# api_rounds NAME OP GC-FLAG WRK-ARGS...: ROUNDS runs of the API, each between two raw rate runs of OP.
+api_rounds() {
+  local name=$1 op=$2 flag=$3 r; shift 3
+  for r in $(seq "$ROUNDS"); do
+    DOTNET_gcServer=$flag hashrate "$op" "${name}_ref_$r"
+    BENCH_RUN=$name$r$$ wrk_run "${name}_$r" "$@"
+  done
+  DOTNET_gcServer=$flag hashrate "$op" "${name}_ref_$((ROUNDS + 1))"
+  bracketed "$name"
+}
+
 export BENCH_EMAIL=$EMAIL BENCH_PASSWORD=$PASSWORD
 wrk_run warm_login -t"$CORES" -c"$CORES" -d"${WARMUP}s" -s "$BENCH/wrk/login.lua" "$API"
-# The API's collections during the login run, read from its own /metrics, beside the raw tool's.
+# The API's collections during the login runs, read from its own /metrics, beside the raw tool's.
 gc_marks() { curl -fsS "$API/metrics" | awk '/^dotnet_gc_collections_total/ {n += $NF} /^dotnet_gc_pause_time_seconds_total/ {p = $NF} END {print n, p}'; }
 gc0=$(gc_marks); login_t0=$(date +%s%N)
-wrk_run login -t"$CORES" -c"$CORES" -d"${DURATION}s" -s "$BENCH/wrk/login.lua" "$API"
+api_rounds login verify "$VERIFY_GC" -t"$CORES" -c"$CORES" -d"${DURATION}s" -s "$BENCH/wrk/login.lua" "$API"
 gc1=$(gc_marks); login_t1=$(date +%s%N)
-echo "$gc0 $gc1 $(( (login_t1 - login_t0) / 1000000 ))" |
-  awk '{s = $5 / 1000; printf "{\"gc_per_s\":%.0f,\"gc_paused_share\":%.3f}\n", ($3 - $1) / s, ($4 - $2) / s}' >"$RUN/login_gc.json"
+# Over the rounds and the raw runs between them (the API idle then): collections per second of login load.
+login_s=$(jq -s 'map(.seconds) | add' "$RUN"/login_[0-9]*.json)
+echo "$gc0 $gc1 $login_s" |
+  awk '{printf "{\"gc_per_s\":%.0f,\"gc_paused_share\":%.3f}\n", ($3 - $1) / $5, ($4 - $2) / $5}' >"$RUN/login_gc.json"
 rss_mark login
 BENCH_RUN=w$$ wrk_run warm_register -t"$CORES" -c"$CORES" -d"${WARMUP}s" -s "$BENCH/wrk/register.lua" "$API"
-BENCH_RUN=m$$ wrk_run register -t"$CORES" -c"$CORES" -d"${DURATION}s" -s "$BENCH/wrk/register.lua" "$API"
+api_rounds register hash "$HASH_GC" -t"$CORES" -c"$CORES" -d"${DURATION}s" -s "$BENCH/wrk/register.lua" "$API"
 rss_mark register
 
 # --- 4. Refresh rotation chains (c=8) -------------------------------------------------------------------
@@ -370,7 +421,8 @@ sed 's/^/  /' "$RUN/explain_refresh.txt" >&2
 
 log "5. Login (a random seeded user each time) and refresh chains on the large database"
 BENCH_SEEDED=$SEED_USERS BENCH_PASSWORD=$SEED_PASSWORD wrk_run warm_login_large -t"$CORES" -c"$CORES" -d"${WARMUP}s" -s "$BENCH/wrk/login.lua" "$API"
-BENCH_SEEDED=$SEED_USERS BENCH_PASSWORD=$SEED_PASSWORD wrk_run login_large -t"$CORES" -c"$CORES" -d"${DURATION}s" -s "$BENCH/wrk/login.lua" "$API"
+BENCH_SEEDED=$SEED_USERS BENCH_PASSWORD=$SEED_PASSWORD api_rounds login_large verify "$VERIFY_GC" \
+  -t"$CORES" -c"$CORES" -d"${DURATION}s" -s "$BENCH/wrk/login.lua" "$API"
 # The chains start from live seeded tokens, spread over the table.
 sql -c "select 'seed-' || id || '-$TOKENS_PER_USER' from sessions where user_agent = 'bench-seed' order by random() limit $((2 * CHAINS))" >"$RUN/tokens_large_all.txt"
 head -n $CHAINS "$RUN/tokens_large_all.txt" >"$RUN/tokens_large_warm.txt"
