@@ -1,7 +1,8 @@
 // GET /auth/me without authentication: what ASP.NET Core costs for the same response, the yardstick for
 // the API's token verification and FastEndpoints pipeline. Same host defaults as the API
 // (WebApplication.CreateBuilder, Kestrel, System.Text.Json web defaults with generated serialization,
-// request logs at Warning), and published natively like it.
+// ASP.NET Core's request log category off, so that neither starts an Activity per request), and
+// published natively like it.
 // bench/run.sh passes the bench user's id and email (Me__Id, Me__Email), so both bodies are identical.
 using System.Text.Json;
 using System.Text.Json.Serialization;
