@@ -29,7 +29,8 @@ internal static class Report
 
         var env = Read("env.json");
         var loads = new[] { "me", "baseline", "live", "login", "register", "refresh", "login_large", "refresh_large",
-                "native_me", "native_login", "native_refresh", "jit_me", "jit_login", "jit_refresh" }
+                "native_me", "native_login", "native_refresh", "native_gen0_me", "native_gen0_login", "native_gen0_refresh",
+                "jit_me", "jit_login", "jit_refresh" }
             .ToDictionary(n => n, n => Read($"{n}.json"));
         // The bracketed measures: each API run between two reference runs, the median ratio the figure
         // (bench/run.sh), and the reference run before the median round.
@@ -151,9 +152,9 @@ internal static class Report
                 $"Garbage collections during the login run: the API {F(Num(loginGc, "gc_per_s"), 0)}/s, all threads paused {F(100 * Num(loginGc, "gc_paused_share"), 1)}% of the time; the raw verify {string.Join("; ", verifyByGc.Select(v => string.Create(Invariant, $"on the {v?["gc"]} GC {F(Num(v, "gc_per_s"), 0)}/s, paused {F(100 * Num(v, "gc_paused_share"), 1)}%")))}."));
         Console.WriteLine(string.Create(Invariant,
             $"API RSS after each phase (MB: rss/peak, rss = anonymous + file-backed): {string.Join("; ", phases.Select(p => $"{p["phase"]} {p["rss_mb"]}/{p["hwm_mb"]} ({p["anon_mb"]}+{p["file_mb"]})"))}."));
-        var buildRuns = new[] { Read("build_native.json"), Read("build_jit.json") }.OfType<JsonNode>().ToList();
+        var buildRuns = new[] { Read("build_native.json"), Read("build_native_gen0.json"), Read("build_jit.json") }.OfType<JsonNode>().ToList();
         if (buildRuns.Count > 0)
-            Console.WriteLine(string.Create(Invariant, $"A fresh API under the same short load (me c=32, login c={cores}, refresh 8 chains), native and on the JIT: {string.Join("; ",
+            Console.WriteLine(string.Create(Invariant, $"A fresh API under the same short load (me c=32, login c={cores}, refresh 8 chains), native, native with a 16 MB gen0 budget (native_gen0: DOTNET_GCgen0size=1000000) and on the JIT: {string.Join("; ",
                 buildRuns.Select(g => g["build"]!.GetValue<string>()).Select(b => (b, run: buildRuns.First(r => r["build"]!.GetValue<string>() == b))).Select(x =>
                     $"{x.b}: start {Num(x.run, "start_ms")} ms, peak {F(Num(x.run, "hwm_after_start_kb") / 1024, 0)} MB after start and {F(Num(x.run, "hwm_after_load_kb") / 1024, 0)} MB after load, me {F(Rps($"{x.b}_me"), 0)}/s, login {F(Rps($"{x.b}_login"), 1)}/s, refresh {F(Rps($"{x.b}_refresh"), 0)}/s"))}."));
         Console.WriteLine("CPU per measurement (s of the run; µs per 2xx response; 'other' is load from outside the bench):");
