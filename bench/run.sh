@@ -5,8 +5,8 @@
 # PostgreSQL (the app's EmbeddedPostgres launcher, fsync on, pg_stat_statements loaded), starts the API
 # as in production and a bare ASP.NET Core baseline (also native), loads them with wrk, and prints one
 # table; every figure goes to bench/results/latest.json. The raw Argon2id rate comes from the bench tool
-# compiled the same way; the JIT build's figures are measured beside them as a diagnostic. About 6-8 minutes
-# on 2 cores, most of it seeding 1M users and 5M refresh tokens. Only 127.0.0.1 is ever bound or loaded.
+# compiled the same way; the JIT build's figures are measured beside them as a diagnostic. About 14 minutes
+# on 2 cores, 2.5 of them seeding 1M users and 5M refresh tokens. Only 127.0.0.1 is ever bound or loaded.
 #
 # Every ratio to a reference (the baseline for /auth/me, the raw hash rate for login and register) is
 # bracketed: the reference runs before and after each of BENCH_ROUNDS runs of the API, each API run is
