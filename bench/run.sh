@@ -336,9 +336,9 @@ export BENCH_EMAIL=$EMAIL BENCH_PASSWORD=$PASSWORD
 wrk_run warm_login -t"$CORES" -c"$CORES" -d"${WARMUP}s" -s "$BENCH/wrk/login.lua" "$API"
 # The API's collections during the login runs, read from its own /metrics, beside the raw tool's.
 gc_marks() { curl -fsS "$API/metrics" | awk '/^dotnet_gc_collections_total/ {n += $NF} /^dotnet_gc_pause_time_seconds_total/ {p = $NF} END {print n, p}'; }
-gc0=$(gc_marks); login_t0=$(date +%s%N)
+gc0=$(gc_marks)
 api_rounds login verify "$VERIFY_GC" -t"$CORES" -c"$CORES" -d"${DURATION}s" -s "$BENCH/wrk/login.lua" "$API"
-gc1=$(gc_marks); login_t1=$(date +%s%N)
+gc1=$(gc_marks)
 # Over the rounds and the raw runs between them (the API idle then): collections per second of login load.
 login_s=$(jq -s 'map(.seconds) | add' "$RUN"/login_[0-9]*.json)
 echo "$gc0 $gc1 $login_s" |
