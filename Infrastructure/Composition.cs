@@ -73,6 +73,7 @@ public static class Composition
             // `?useCookie=true`: FastEndpoints' own parser finds bool.TryParse by reflection, which the
             // native build trims; this one is plain code in every build.
             config.Binding.ValueParserFor<bool?>(input => new(bool.TryParse(input.ToString(), out var flag), flag));
+            config.Endpoints.Configurator = EndpointDispatch.Apply;
         });
         app.UseOpenApiDocument();
         return app;
