@@ -154,8 +154,9 @@ public sealed class ObservabilityTests(LoggedApi api) : IClassFixture<LoggedApi>
         Assert.Matches(@"sliceauth_refreshes_total\{[^}]*outcome=""rotated""[^}]*\} [1-9]", metrics);
         Assert.Matches(@"sliceauth_refreshes_total\{[^}]*outcome=""unknown""[^}]*\} [1-9]", metrics);
         Assert.Matches(@"sliceauth_password_hash_duration_seconds_count\{[^}]*operation=""verify""[^}]*\} [1-9]", metrics);
-        // Every hash has finished: none is computing.
-        Assert.Matches(@"sliceauth_password_hashes_active\{[^}]*\} 0\b", metrics);
+        // Exported (its value is the whole process's: other tests' hosts may be hashing at this moment;
+        // PasswordHasherTests checks the count itself).
+        Assert.Matches(@"sliceauth_password_hashes_active\{[^}]*\} \d+", metrics);
         Assert.Contains("http_server_request_duration_seconds", metrics);
         // The request-duration view still applies: boundaries in seconds (the SDK's defaults are 5, 10, 25 ...).
         Assert.Matches(@"http_server_request_duration_seconds_bucket\{[^}]*le=""0.075""[^}]*\} \d", metrics);
