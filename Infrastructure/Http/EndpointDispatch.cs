@@ -23,11 +23,18 @@ public static class EndpointDispatch
     /// <summary>The request delegate that runs the matched endpoint, or null when FastEndpoints no longer has it.</summary>
     public static RequestDelegate? Direct { get; } = Find();
 
-    /// <summary>Gives every endpoint the direct delegate, when there is one.</summary>
+    /// <summary>
+    /// Gives the endpoint the direct delegate, when there is one, after every other convention: a route
+    /// with endpoint filters keeps ASP.NET Core's delegate, which is the one that runs them.
+    /// </summary>
     public static void Apply(EndpointDefinition endpoint)
     {
         if (Direct is { } direct)
-            endpoint.Options(route => route.Add(builder => builder.RequestDelegate = direct));
+            endpoint.Options(route => route.Finally(builder =>
+            {
+                if (builder.FilterFactories.Count == 0)
+                    builder.RequestDelegate = direct;
+            }));
     }
 
     [DynamicDependency(DynamicallyAccessedMemberTypes.NonPublicProperties, "FastEndpoints.FeRequestHandler", "FastEndpoints")]
