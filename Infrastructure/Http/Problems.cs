@@ -79,9 +79,7 @@ public static class Problems
     public static WebApplication UseProblems(this WebApplication app)
     {
         app.UseExceptionHandler(new ExceptionHandlerOptions { ExceptionHandler = HandleExceptionAsync });
-        app.UseStatusCodePages(context => context.HttpContext.Response.HasStarted || context.HttpContext.Response.ContentLength > 0
-            ? Task.CompletedTask
-            : WriteAsync(context.HttpContext, context.HttpContext.Response.StatusCode));
+        app.UseMiddleware<EmptyErrorResponses>();
         return app;
     }
 
