@@ -218,7 +218,8 @@ bracketed() {
   jq -c '{median_ratio, ratios: [.rounds[].ratio]}' "$RUN/${name}_rounds.json" | sed "s/^/  $name /" >&2
 }
 # sql_per_refresh NAME WRK-ARGS...: runs the refresh chains, with pg_stat_statements and the API's own
-# counters (refreshes rotated, Npgsql commands = round trips) read around it.
+# counters (refreshes rotated, Npgsql commands = round trips) read around it; the statements counted are
+# those of the database REFRESH_DB (sliceauth unless set).
 sql_per_refresh() {
   local name=$1; shift
   sleep 1
@@ -235,7 +236,7 @@ sql_per_refresh() {
     with s as (
       select calls, rows, mean_exec_time, mean_plan_time, regexp_replace(query, '\s+', ' ', 'g') as query
       from pg_stat_statements
-      where dbid = (select oid from pg_database where datname = current_database())
+      where dbid = (select oid from pg_database where datname = '${REFRESH_DB:-sliceauth}')
         and query not ilike '%pg_stat%')
     select json_build_object(
       'refreshes', $((r1 - r0)),
@@ -435,6 +436,22 @@ rss_mark large
 
 # --- 6. Peak RSS ----------------------------------------------------------------------------------------
 awk '/^VmHWM/ {print $2}' "/proc/$API_PID/status" >"$RUN/vmhwm_kb.txt"
+stop_api
+
+# --- 5b. Refresh on a small database again --------------------------------------------------------------
+# The large run is compared with the mean of two small-database runs around it: step 4's, and this one, on
+# a fresh database beside the seeded one (migrated by the API as it starts) and the same chains, so that
+# the machine's drift over the seeding and the large runs cancels as in the bracketed ratios.
+log "5b. POST /auth/refresh, $CHAINS rotation chains, on a small database again"
+SMALL_CONN=${CONN/Database=sliceauth/Database=sliceauth_small}
+[ "$SMALL_CONN" != "$CONN" ] || { echo "no Database=sliceauth in the connection string: $CONN" >&2; exit 1; }
+sql -c "create database sliceauth_small"
+ConnectionStrings__Postgres=$SMALL_CONN start_api; SERVER_PID=$API_PID
+json_post /auth/register "{\"email\":\"$EMAIL\",\"password\":\"$PASSWORD\"}" >/dev/null
+for i in $(seq $CHAINS); do login_refresh_token "$EMAIL" "$PASSWORD"; done >"$RUN/tokens_after_warm.txt"
+for i in $(seq $CHAINS); do login_refresh_token "$EMAIL" "$PASSWORD"; done >"$RUN/tokens_after.txt"
+BENCH_TOKENS=$RUN/tokens_after_warm.txt wrk_run warm_refresh_after -t$CHAINS -c$CHAINS -d"${WARMUP}s" -s "$BENCH/wrk/refresh.lua" "$API"
+BENCH_TOKENS=$RUN/tokens_after.txt REFRESH_DB=sliceauth_small sql_per_refresh refresh_after -t$CHAINS -c$CHAINS -d"${DURATION}s" -s "$BENCH/wrk/refresh.lua" "$API"
 stop_api
 
 # Diagnostic, not a target: the same short load (/auth/me, login, refresh, DIAG s each) on a fresh API

@@ -28,7 +28,7 @@ internal static class Report
         static double Num(JsonNode? node, string field) => node?[field]?.GetValue<double>() ?? double.NaN;
 
         var env = Read("env.json");
-        var loads = new[] { "me", "baseline", "live", "login", "register", "refresh", "login_large", "refresh_large",
+        var loads = new[] { "me", "baseline", "live", "login", "register", "refresh", "login_large", "refresh_large", "refresh_after",
                 "native_me", "native_login", "native_refresh", "native_gen0_me", "native_gen0_login", "native_gen0_refresh",
                 "jit_me", "jit_login", "jit_refresh" }
             .ToDictionary(n => n, n => Read($"{n}.json"));
@@ -49,6 +49,7 @@ internal static class Report
         var loginGc = Read("login_gc.json");
         var sqlSmall = Read("sql_refresh.json");
         var sqlLarge = Read("sql_refresh_large.json");
+        var sqlAfter = Read("sql_refresh_after.json");
         var seed = Read("seed.json");
         var startup = Read("startup.json");
         var cores = (int)Num(env, "cores");
@@ -68,6 +69,8 @@ internal static class Report
         static double PerRefresh(JsonNode? sql, string field) => Num(sql, field) / Num(sql, "refreshes");
 
         double Ratio(string name) => Num(rounds[name], "median_ratio");
+        // The large database's refresh rate against the mean of the small database's runs before and after it.
+        var refreshSmall = (Rps("refresh") + Rps("refresh_after")) / 2;
         // The reference around the median round (the mean of the runs before and after it).
         double Reference(string name) => rounds[name]?["rounds"]?.AsArray()
             .FirstOrDefault(r => Num(r, "round") == Num(rounds[name], "median_round")) is { } round ? Num(round, "reference") : double.NaN;
@@ -82,7 +85,7 @@ internal static class Report
             new("register_vs_raw_hash", "register req/s vs raw Argon2id hash rate (median of bracketed rounds)", Ratio("register"), ">=", 0.97, "x"),
             new("refresh_rps", "refresh req/s (8 chains)", Rps("refresh"), ">=", 3000, "/s"),
             new("refresh_round_trips", "SQL round trips per refresh", PerRefresh(sqlSmall, "npgsql_commands"), "<=", 2, ""),
-            new("refresh_large_vs_small", "refresh req/s, large DB vs small", Rps("refresh_large") / Rps("refresh"), ">=", 0.80, "x"),
+            new("refresh_large_vs_small", "refresh req/s, large DB vs small (mean of the runs before and after)", Rps("refresh_large") / refreshSmall, ">=", 0.80, "x"),
             new("refresh_large_round_trips", "SQL round trips per refresh, large DB", PerRefresh(sqlLarge, "npgsql_commands"), "<=", 2, ""),
             new("login_large_vs_raw_verify", "login req/s with 1M users vs raw verify rate (median of bracketed rounds)", Ratio("login_large"), ">=", 0.97, "x"),
             new("peak_rss_mb", "API peak RSS (VmHWM), MB", peakMb, "<=", 120, " MB"),
@@ -124,8 +127,8 @@ internal static class Report
         Row($"POST /auth/login, c={cores}, {Count(seed, "users")} users", "login_large", $"raw verify {F(Reference("login_large"), 1)}/s; rounds {Ratios("login_large")}",
             Ratio("login_large"), "≥ 0.97x", "login_large_vs_raw_verify");
         Row($"POST /auth/refresh, 8 chains, {Count(seed, "refresh_tokens")} token rows", "refresh_large",
-            $"small DB {F(Rps("refresh"), 0)}/s; {F(PerRefresh(sqlLarge, "npgsql_commands"), 2)} round trips, {F(PerRefresh(sqlLarge, "statements"), 2)} statements / refresh",
-            Rps("refresh_large") / Rps("refresh"), "≥ 0.80x", Both("refresh_large_vs_small", "refresh_large_round_trips"));
+            $"small DB {F(refreshSmall, 0)}/s (before {F(Rps("refresh"), 0)}, after {F(Rps("refresh_after"), 0)}); {F(PerRefresh(sqlLarge, "npgsql_commands"), 2)} round trips, {F(PerRefresh(sqlLarge, "statements"), 2)} statements / refresh",
+            Rps("refresh_large") / refreshSmall, "≥ 0.80x", Both("refresh_large_vs_small", "refresh_large_round_trips"));
         table.AppendLine(CultureInfo.InvariantCulture,
             $"| API peak RSS over the run (VmHWM) | {F(peakMb, 1)} MB | | | | | | ≤ 120 MB | {Mark("peak_rss_mb")} |");
         table.AppendLine(CultureInfo.InvariantCulture,
@@ -167,7 +170,7 @@ internal static class Report
         }
         if (seed is not null)
             Console.WriteLine($"Seeded: {seed.ToJsonString()}");
-        foreach (var (name, sql) in new[] { ("refresh", sqlSmall), ("refresh_large", sqlLarge) })
+        foreach (var (name, sql) in new[] { ("refresh", sqlSmall), ("refresh_large", sqlLarge), ("refresh_after", sqlAfter) })
         {
             if (sql?["by_statement"] is not JsonArray statements)
                 continue;
@@ -218,6 +221,7 @@ internal static class Report
             {
                 ["small_db"] = SqlSummary(sqlSmall),
                 ["large_db"] = SqlSummary(sqlLarge),
+                ["small_db_after"] = SqlSummary(sqlAfter),
             },
             ["seed"] = seed?.DeepClone(),
             ["explain_refresh_large_db"] = new JsonArray(explain.Select(l => (JsonNode)JsonValue.Create(l)!).ToArray()),
