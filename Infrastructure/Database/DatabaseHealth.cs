@@ -1,7 +1,4 @@
-using System.Diagnostics.CodeAnalysis;
-using System.Reflection;
 using Dapper;
-using FluentMigrator;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Npgsql;
@@ -19,12 +16,7 @@ public static class DatabaseHealth
     public const string ReadyPath = "/health/ready";
     private const string ReadyTag = "ready";
 
-    [UnconditionalSuppressMessage("Trimming", "IL2026", Justification = NativeBuild.OwnTypesKept)]
-    private static long FindLatestMigration() => typeof(DatabaseHealth).Assembly.GetTypes()
-        .Select(t => t.GetCustomAttribute<MigrationAttribute>()?.Version ?? 0)
-        .Max();
-
-    private static readonly long LatestMigration = FindLatestMigration();
+    private static readonly long LatestMigration = Migrations.Versions[^1];
 
     public static IServiceCollection AddDatabaseHealth(this IServiceCollection services)
     {
