@@ -32,6 +32,8 @@ public static class Composition
         services.AddOptions<CleanupOptions>().BindConfiguration(CleanupOptions.Section).CheckedAtStart();
         services.AddSingleton<ExpiredTokenCleanup>();
         services.AddHostedService(provider => provider.GetRequiredService<ExpiredTokenCleanup>());
+        services.AddOptions<MemoryOptions>().BindConfiguration(MemoryOptions.Section).CheckedAtStart();
+        services.AddHostedService<IdleMemoryTrim>();
         services.AddTelemetry();
         services.AddTrustedProxies(builder.Configuration);
         services.AddRateLimits();

@@ -17,6 +17,7 @@ public sealed class AuthMetrics
     private readonly Counter<long> _sessionsRevoked;
     private readonly Histogram<double> _hashDuration;
     private readonly UpDownCounter<int> _hashesActive;
+    private readonly Counter<long> _memoryTrims;
 
     public AuthMetrics(IMeterFactory meters)
     {
@@ -29,6 +30,8 @@ public sealed class AuthMetrics
             description: "Time to hash or verify a password.");
         _hashesActive = meter.CreateUpDownCounter<int>("sliceauth.password_hashes.active",
             description: "Hashes and checks computing now; at most Passwords:MaxConcurrentHashes, the rest wait.");
+        _memoryTrims = meter.CreateCounter<long>("sliceauth.memory.trims",
+            description: "Full collections run when the process went quiet after work (Memory:TrimWhenIdle).");
     }
 
     public void Registered() => _registrations.Add(1);
@@ -48,6 +51,8 @@ public sealed class AuthMetrics
 
     /// <summary>A hash or check was let through the gate (+1) or has finished (-1).</summary>
     public void HashesActive(int change) => _hashesActive.Add(change);
+
+    public void MemoryTrimmed() => _memoryTrims.Add(1);
 
     /// <summary>Times a hash or verification: `using (metrics.TimeHash("argon2id", "verify")) ...`.</summary>
     public HashTimer TimeHash(string algorithm, string operation) => new(_hashDuration, algorithm, operation);
