@@ -26,8 +26,11 @@ public sealed class AuthMetrics
         _logins = meter.CreateCounter<long>("sliceauth.logins", description: "Login attempts by outcome.");
         _refreshes = meter.CreateCounter<long>("sliceauth.refreshes", description: "Refresh attempts by outcome.");
         _sessionsRevoked = meter.CreateCounter<long>("sliceauth.sessions.revoked", description: "Sessions revoked, by reason.");
+        // Boundaries in seconds around the cost of a hash (about 0.1 s at the default Argon2id parameters):
+        // without them the SDK's defaults (0, 5, 10, 25 ...) put every hash in one bucket.
         _hashDuration = meter.CreateHistogram<double>("sliceauth.password_hash.duration", unit: "s",
-            description: "Time to hash or verify a password.");
+            description: "Time to hash or verify a password.", tags: null,
+            advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [0.01, 0.025, 0.05, 0.075, 0.1, 0.15, 0.2, 0.3, 0.5, 1, 2.5, 5] });
         _hashesActive = meter.CreateUpDownCounter<int>("sliceauth.password_hashes.active",
             description: "Hashes and checks computing now; at most Passwords:MaxConcurrentHashes, the rest wait.");
         _memoryTrims = meter.CreateCounter<long>("sliceauth.memory.trims",

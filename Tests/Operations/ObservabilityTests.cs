@@ -154,6 +154,9 @@ public sealed class ObservabilityTests(LoggedApi api) : IClassFixture<LoggedApi>
         Assert.Matches(@"sliceauth_refreshes_total\{[^}]*outcome=""rotated""[^}]*\} [1-9]", metrics);
         Assert.Matches(@"sliceauth_refreshes_total\{[^}]*outcome=""unknown""[^}]*\} [1-9]", metrics);
         Assert.Matches(@"sliceauth_password_hash_duration_seconds_count\{[^}]*operation=""verify""[^}]*\} [1-9]", metrics);
+        // Its buckets are in seconds around a hash's cost, not the SDK's defaults (0, 5, 10, 25 ...).
+        Assert.Matches(@"sliceauth_password_hash_duration_seconds_bucket\{[^}]*le=""0.15""[^}]*\} \d", metrics);
+        Assert.DoesNotContain(@"sliceauth_password_hash_duration_seconds_bucket{otel_scope_name=""SliceAuth"",algorithm=""argon2id"",operation=""verify"",le=""25""}", metrics);
         // Exported (its value is the whole process's: other tests' hosts may be hashing at this moment;
         // PasswordHasherTests checks the count itself).
         Assert.Matches(@"sliceauth_password_hashes_active\{[^}]*\} \d+", metrics);
