@@ -16,8 +16,8 @@ public sealed class MemoryOptions
 /// gives the operating system back the room the collector kept for that work. The server GC (with
 /// DATAS) keeps what a burst made it commit until a later collection decides otherwise, and a process
 /// that allocates nothing does not collect: after one login and a burst of `/auth/me`, an idle API held
-/// 92–93 MB, and the next concurrent logins took their second Argon2id instance on top of that. With the
-/// trim it idled at 76–77 MB and peaked at 110–113 MB instead of 123–129 MB (README, Performance). A trim
+/// 90–93 MB, and the next concurrent logins took their second Argon2id instance on top of that. With the
+/// trim it idled at 76–78 MB and peaked at 110–118 MB instead of 120–129 MB (README, Performance). A trim
 /// paused the process for about 5 ms. Under steady load it does not run; under light traffic, at most
 /// once per <see cref="BurstBytes"/> allocated.
 /// </summary>
