@@ -351,10 +351,16 @@ rss_mark register
 
 # --- 4. Refresh rotation chains (c=8) -------------------------------------------------------------------
 log "4. POST /auth/refresh, $CHAINS rotation chains"
-for i in $(seq $CHAINS); do login_refresh_token "$EMAIL" "$PASSWORD"; done >"$RUN/tokens_warm.txt"
-for i in $(seq $CHAINS); do login_refresh_token "$EMAIL" "$PASSWORD"; done >"$RUN/tokens.txt"
-BENCH_TOKENS=$RUN/tokens_warm.txt wrk_run warm_refresh -t$CHAINS -c$CHAINS -d"${WARMUP}s" -s "$BENCH/wrk/refresh.lua" "$API"
-BENCH_TOKENS=$RUN/tokens.txt sql_per_refresh refresh -t$CHAINS -c$CHAINS -d"${DURATION}s" -s "$BENCH/wrk/refresh.lua" "$API"
+# refresh_chains NAME: the bench user's chains (fresh logins), warmed up on one set and measured on
+# another, with the SQL they cost (sql_per_refresh).
+refresh_chains() {
+  local name=$1
+  for i in $(seq $CHAINS); do login_refresh_token "$EMAIL" "$PASSWORD"; done >"$RUN/tokens_${name}_warm.txt"
+  for i in $(seq $CHAINS); do login_refresh_token "$EMAIL" "$PASSWORD"; done >"$RUN/tokens_$name.txt"
+  BENCH_TOKENS=$RUN/tokens_${name}_warm.txt wrk_run "warm_$name" -t$CHAINS -c$CHAINS -d"${WARMUP}s" -s "$BENCH/wrk/refresh.lua" "$API"
+  BENCH_TOKENS=$RUN/tokens_$name.txt sql_per_refresh "$name" -t$CHAINS -c$CHAINS -d"${DURATION}s" -s "$BENCH/wrk/refresh.lua" "$API"
+}
+refresh_chains refresh
 rss_mark refresh
 
 # --- 5. The same with 1M users and 5M refresh tokens ----------------------------------------------------
@@ -448,10 +454,7 @@ SMALL_CONN=${CONN/Database=sliceauth/Database=sliceauth_small}
 sql -c "create database sliceauth_small"
 ConnectionStrings__Postgres=$SMALL_CONN start_api; SERVER_PID=$API_PID
 json_post /auth/register "{\"email\":\"$EMAIL\",\"password\":\"$PASSWORD\"}" >/dev/null
-for i in $(seq $CHAINS); do login_refresh_token "$EMAIL" "$PASSWORD"; done >"$RUN/tokens_after_warm.txt"
-for i in $(seq $CHAINS); do login_refresh_token "$EMAIL" "$PASSWORD"; done >"$RUN/tokens_after.txt"
-BENCH_TOKENS=$RUN/tokens_after_warm.txt wrk_run warm_refresh_after -t$CHAINS -c$CHAINS -d"${WARMUP}s" -s "$BENCH/wrk/refresh.lua" "$API"
-BENCH_TOKENS=$RUN/tokens_after.txt REFRESH_DB=sliceauth_small sql_per_refresh refresh_after -t$CHAINS -c$CHAINS -d"${DURATION}s" -s "$BENCH/wrk/refresh.lua" "$API"
+REFRESH_DB=sliceauth_small refresh_chains refresh_after
 stop_api
 
 # Diagnostic, not a target: the same short load (/auth/me, login, refresh, DIAG s each) on a fresh API
